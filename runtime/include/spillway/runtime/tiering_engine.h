@@ -1,0 +1,122 @@
+// Decides which part of each managed buffer stays on the device, and moves it.
+#ifndef SPILLWAY_RUNTIME_TIERING_ENGINE_H_
+#define SPILLWAY_RUNTIME_TIERING_ENGINE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "spillway/hal/device.h"
+#include "spillway/runtime/buffer_hints.h"
+
+namespace spillway::runtime {
+
+struct TieringOptions {
+  // Device-resident bytes this engine may plan for its managed buffers.
+  uint64_t budget_bytes = 0;
+  // Plans are made in units of the driver's managed page.
+  uint64_t granularity = 2ull << 20;
+  // Where the non-resident part lives: host, or the host NUMA node nearest
+  // the device when the backend can name one.
+  hal::Location spill_location = hal::Location::Host();
+  // Share of the budget left after the active group that idle groups keep as
+  // an equal floor. A floor that never moves is what keeps a cyclic workload
+  // (model A, B, C, A, ...) from re-transferring everything on each switch:
+  // least-recently-used eviction is the worst possible order for a cycle.
+  double idle_floor_fraction = 0.0;
+};
+
+struct GroupTiering {
+  std::string group;
+  uint64_t bytes = 0;
+  uint64_t resident_bytes = 0;  // planned device-resident bytes
+  bool active = false;
+  bool anticipated = false;
+};
+
+struct TieringCounters {
+  uint64_t plans = 0;
+  uint64_t activations = 0;
+  uint64_t promoted_bytes = 0;  // prefetched to the device
+  uint64_t demoted_bytes = 0;   // sent back to the spill location
+  uint64_t advice_calls = 0;
+  uint64_t prefetch_calls = 0;
+};
+
+struct TieringSnapshot {
+  uint64_t budget_bytes = 0;
+  uint64_t resident_bytes = 0;  // planned, over all buffers
+  std::string active_group;
+  std::vector<GroupTiering> groups;  // in planning order
+  TieringCounters counters;
+};
+
+// Plans residency by priority: "keep resident" buffers, then the active
+// group, then groups announced by a prefetch call, then idle groups by
+// recency (each idle group holding its floor first). Within a buffer the
+// resident part is its prefix, so layers read first arrive first.
+//
+// Thread-safe. Does not own the buffers; the caller removes a buffer before
+// freeing it. Errors from the device are returned as they are.
+class TieringEngine {
+ public:
+  TieringEngine(hal::Device& device, TieringOptions options);
+
+  // Registers a managed buffer and applies its initial advice (no transfer).
+  absl::Status AddBuffer(void* ptr, uint64_t size, const BufferHints& hints);
+  // Forgets a buffer; its budget goes to others at the next plan.
+  absl::Status RemoveBuffer(void* ptr);
+  // Makes `group` the active group and moves data on `stream`:
+  // demotions first, then promotions in priority order.
+  absl::Status Activate(absl::string_view group, hal::Stream& stream);
+  // The application will use these buffers soon: their groups rank after the
+  // active group, and the plan is applied on `stream`.
+  absl::Status Anticipate(absl::Span<void* const> buffers, hal::Stream& stream);
+  // Changes the budget (another process took or gave back device memory).
+  absl::Status SetBudget(uint64_t budget_bytes, hal::Stream* stream);
+
+  TieringSnapshot Snapshot() const;
+
+ private:
+  struct Buffer {
+    void* ptr = nullptr;
+    uint64_t size = 0;
+    BufferHints hints;
+    uint64_t order = 0;     // allocation order
+    uint64_t advised = 0;   // prefix advised to live on the device
+    uint64_t resident = 0;  // prefix prefetched to the device
+  };
+  struct Group {
+    uint64_t last_active = 0;
+    uint64_t anticipated = 0;  // stamp of the latest prefetch call; 0 = none
+  };
+
+  // Computes target resident prefixes and applies the differences: advice
+  // always, data movement only with a stream.
+  absl::Status Replan(hal::Stream* stream) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Buffers (by pointer) from highest to lowest priority.
+  std::vector<void*> PlanningOrder() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status Move(Buffer& buffer, uint64_t target, hal::Stream* stream)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  int Tier(const Buffer& buffer) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  hal::Device& device_;
+  mutable absl::Mutex mu_;
+  TieringOptions options_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<void*, Buffer> buffers_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, Group> groups_ ABSL_GUARDED_BY(mu_);
+  std::string active_group_ ABSL_GUARDED_BY(mu_);
+  bool has_active_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t clock_ ABSL_GUARDED_BY(mu_) = 0;
+  TieringCounters counters_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace spillway::runtime
+
+#endif  // SPILLWAY_RUNTIME_TIERING_ENGINE_H_

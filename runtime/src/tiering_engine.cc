@@ -1,0 +1,283 @@
+#include "spillway/runtime/tiering_engine.h"
+
+#include <algorithm>
+#include <tuple>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "spillway/hal/status.h"
+
+namespace spillway::runtime {
+namespace {
+
+constexpr int kTierKeepResident = 0;
+constexpr int kTierActive = 1;
+constexpr int kTierAnticipated = 2;
+constexpr int kTierIdle = 3;
+
+uint64_t AlignDown(uint64_t value, uint64_t unit) { return value - value % unit; }
+
+char* Byte(void* ptr, uint64_t offset) { return static_cast<char*>(ptr) + offset; }
+
+}  // namespace
+
+TieringEngine::TieringEngine(hal::Device& device, TieringOptions options)
+    : device_(device), options_(options) {
+  if (options_.granularity == 0) options_.granularity = 2ull << 20;
+  if (options_.spill_location.type == hal::Location::Type::kHostNuma &&
+      !device_.properties().Has(hal::kCapHostNumaLocation)) {
+    options_.spill_location = hal::Location::Host();
+  }
+}
+
+int TieringEngine::Tier(const Buffer& buffer) const {
+  if (buffer.hints.keep_resident) return kTierKeepResident;
+  if (has_active_ && buffer.hints.group == active_group_) return kTierActive;
+  auto it = groups_.find(buffer.hints.group);
+  if (it != groups_.end() && it->second.anticipated != 0) return kTierAnticipated;
+  return kTierIdle;
+}
+
+std::vector<void*> TieringEngine::PlanningOrder() const {
+  auto key = [this](const Buffer& b) {
+    const int tier = Tier(b);
+    auto g = groups_.find(b.hints.group);
+    uint64_t stamp = 0;
+    if (g != groups_.end()) {
+      stamp = tier == kTierAnticipated ? g->second.anticipated : g->second.last_active;
+    }
+    // Newer stamps first within a tier.
+    return std::make_tuple(tier, ~stamp, absl::string_view(b.hints.group), b.order);
+  };
+  std::vector<std::pair<decltype(key(std::declval<const Buffer&>())), void*>> keyed;
+  keyed.reserve(buffers_.size());
+  for (const auto& [ptr, buffer] : buffers_) keyed.emplace_back(key(buffer), ptr);
+  std::sort(keyed.begin(), keyed.end());
+  std::vector<void*> order;
+  order.reserve(keyed.size());
+  for (const auto& [k, ptr] : keyed) order.push_back(ptr);
+  return order;
+}
+
+absl::Status TieringEngine::Replan(hal::Stream* stream) {
+  ++counters_.plans;
+  const uint64_t unit = options_.granularity;
+  std::vector<Buffer*> order;
+  for (void* ptr : PlanningOrder()) order.push_back(&buffers_.find(ptr)->second);
+  absl::flat_hash_map<Buffer*, uint64_t> target;
+  uint64_t remaining = options_.budget_bytes;
+  auto grant = [&](Buffer* b, uint64_t want_more) {
+    uint64_t& t = target[b];
+    uint64_t give = std::min(want_more, remaining);
+    if (t + give < b->size) give = AlignDown(t + give, unit) - t;
+    t += give;
+    remaining -= give;
+  };
+  // Keep-resident and active buffers take what they need first.
+  size_t first_idle = 0;
+  while (first_idle < order.size() && Tier(*order[first_idle]) <= kTierActive) {
+    grant(order[first_idle], order[first_idle]->size);
+    ++first_idle;
+  }
+  // Then each other group gets an equal floor, then the rest by priority.
+  absl::flat_hash_map<absl::string_view, uint64_t> group_floor;
+  for (size_t i = first_idle; i < order.size(); ++i) group_floor[order[i]->hints.group] = 0;
+  if (!group_floor.empty() && options_.idle_floor_fraction > 0) {
+    const uint64_t floor = AlignDown(
+        static_cast<uint64_t>(static_cast<double>(remaining) * options_.idle_floor_fraction) /
+            group_floor.size(),
+        unit);
+    for (size_t i = first_idle; i < order.size(); ++i) {
+      uint64_t& left = group_floor[order[i]->hints.group];
+      if (left == 0 && floor > 0) left = floor;  // first buffer of the group seen
+    }
+    absl::flat_hash_map<absl::string_view, uint64_t> used;
+    for (size_t i = first_idle; i < order.size(); ++i) {
+      Buffer* b = order[i];
+      uint64_t& u = used[b->hints.group];
+      const uint64_t floor_left = floor > u ? floor - u : 0;
+      const uint64_t before = target[b];
+      grant(b, std::min<uint64_t>(floor_left, b->size));
+      u += target[b] - before;
+    }
+  }
+  for (size_t i = first_idle; i < order.size(); ++i) {
+    grant(order[i], order[i]->size - target[order[i]]);
+  }
+  // Demote first so that promotions find room.
+  auto shrinks = [&](Buffer* b) { return target[b] < b->advised || target[b] < b->resident; };
+  for (Buffer* b : order) {
+    if (shrinks(b)) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
+  }
+  for (Buffer* b : order) {
+    if (!shrinks(b)) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TieringEngine::Move(Buffer& buffer, uint64_t target, hal::Stream* stream) {
+  const hal::DeviceProperties& props = device_.properties();
+  const bool weights = buffer.hints.role == BufferRole::kWeights;
+  const bool can_prefetch = stream != nullptr && props.Has(hal::kCapPrefetch);
+  const hal::Location here = hal::Location::Device(props.ordinal);
+  auto advise = [&](uint64_t from, uint64_t to, hal::Advice advice, hal::Location where) {
+    ++counters_.advice_calls;
+    return device_.Advise(Byte(buffer.ptr, from), to - from, advice, where);
+  };
+  // Demotion: advice first. With the spill location preferred, unsetting
+  // read-mostly collapses each duplicated weight page onto its host copy,
+  // which is free (the driver drops the device copy); the prefetch then only
+  // moves pages that have no valid host copy (written KV cache, activations).
+  if (target < buffer.advised) {
+    if (props.Has(hal::kCapAdvisePreferredLocation)) {
+      SPILLWAY_RETURN_IF_ERROR(advise(target, buffer.advised, hal::Advice::kSetPreferredLocation,
+                                      options_.spill_location));
+    }
+    // Beyond the budget a weight is read in place over the link, not
+    // duplicated: read duplication would only evict another resident page.
+    if (weights && props.Has(hal::kCapAdviseReadMostly)) {
+      SPILLWAY_RETURN_IF_ERROR(
+          advise(target, buffer.advised, hal::Advice::kUnsetReadMostly, options_.spill_location));
+    }
+  } else if (target > buffer.advised) {
+    if (props.Has(hal::kCapAdvisePreferredLocation)) {
+      SPILLWAY_RETURN_IF_ERROR(
+          advise(buffer.advised, target, hal::Advice::kSetPreferredLocation, here));
+    }
+    // Read-mostly makes a resident weight free to evict: its host copy stays valid.
+    if (weights && props.Has(hal::kCapAdviseReadMostly)) {
+      SPILLWAY_RETURN_IF_ERROR(advise(buffer.advised, target, hal::Advice::kSetReadMostly, here));
+    }
+  }
+  buffer.advised = target;
+  if (can_prefetch && target < buffer.resident) {
+    SPILLWAY_RETURN_IF_ERROR(device_.Prefetch(Byte(buffer.ptr, target),
+                                              buffer.resident - target,
+                                              options_.spill_location, *stream));
+    ++counters_.prefetch_calls;
+    counters_.demoted_bytes += buffer.resident - target;
+    buffer.resident = target;
+  }
+  // Promotion: advice first (above), then data.
+  if (can_prefetch && target > buffer.resident) {
+    SPILLWAY_RETURN_IF_ERROR(device_.Prefetch(Byte(buffer.ptr, buffer.resident),
+                                              target - buffer.resident, here, *stream));
+    ++counters_.prefetch_calls;
+    counters_.promoted_bytes += target - buffer.resident;
+    buffer.resident = target;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TieringEngine::AddBuffer(void* ptr, uint64_t size, const BufferHints& hints) {
+  if (ptr == nullptr || size == 0) {
+    return absl::InvalidArgumentError("tiering: a buffer needs a pointer and a non-zero size");
+  }
+  absl::MutexLock lock(&mu_);
+  if (buffers_.contains(ptr)) {
+    return absl::AlreadyExistsError(absl::StrFormat("tiering: buffer %p is already known", ptr));
+  }
+  const hal::DeviceProperties& props = device_.properties();
+  // Every page stays reachable from the device wherever it lives, and lives
+  // at the spill location until the plan says otherwise.
+  if (props.Has(hal::kCapAdviseAccessedBy)) {
+    SPILLWAY_RETURN_IF_ERROR(device_.Advise(ptr, size, hal::Advice::kSetAccessedBy,
+                                            hal::Location::Device(props.ordinal)));
+    ++counters_.advice_calls;
+  }
+  if (props.Has(hal::kCapAdvisePreferredLocation)) {
+    SPILLWAY_RETURN_IF_ERROR(device_.Advise(ptr, size, hal::Advice::kSetPreferredLocation,
+                                            options_.spill_location));
+    ++counters_.advice_calls;
+  }
+  Buffer buffer;
+  buffer.ptr = ptr;
+  buffer.size = size;
+  buffer.hints = hints;
+  buffer.order = ++clock_;
+  buffers_.emplace(ptr, std::move(buffer));
+  groups_.try_emplace(hints.group);
+  return Replan(nullptr);
+}
+
+absl::Status TieringEngine::RemoveBuffer(void* ptr) {
+  absl::MutexLock lock(&mu_);
+  auto it = buffers_.find(ptr);
+  if (it == buffers_.end()) {
+    return absl::NotFoundError(absl::StrFormat("tiering: buffer %p is not known", ptr));
+  }
+  const std::string group = it->second.hints.group;
+  buffers_.erase(it);
+  const bool group_left = std::any_of(buffers_.begin(), buffers_.end(),
+                                      [&](const auto& kv) { return kv.second.hints.group == group; });
+  if (!group_left) groups_.erase(group);
+  // Freed budget goes to others at the next plan; advice only, no transfer here.
+  return Replan(nullptr);
+}
+
+absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& stream) {
+  absl::MutexLock lock(&mu_);
+  auto it = groups_.find(group);
+  if (it == groups_.end() || group.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("tiering: no managed buffer belongs to group \"", group, "\""));
+  }
+  it->second.last_active = ++clock_;
+  it->second.anticipated = 0;
+  active_group_ = std::string(group);
+  has_active_ = true;
+  ++counters_.activations;
+  return Replan(&stream);
+}
+
+absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Stream& stream) {
+  absl::MutexLock lock(&mu_);
+  const uint64_t stamp = ++clock_;
+  for (void* ptr : buffers) {
+    auto it = buffers_.find(ptr);
+    if (it == buffers_.end()) {
+      return absl::NotFoundError(absl::StrFormat("tiering: buffer %p is not known", ptr));
+    }
+    const std::string& group = it->second.hints.group;
+    if (has_active_ && group == active_group_) continue;
+    groups_[group].anticipated = stamp;
+  }
+  return Replan(&stream);
+}
+
+absl::Status TieringEngine::SetBudget(uint64_t budget_bytes, hal::Stream* stream) {
+  absl::MutexLock lock(&mu_);
+  options_.budget_bytes = budget_bytes;
+  return Replan(stream);
+}
+
+TieringSnapshot TieringEngine::Snapshot() const {
+  absl::MutexLock lock(&mu_);
+  TieringSnapshot snapshot;
+  snapshot.budget_bytes = options_.budget_bytes;
+  snapshot.active_group = has_active_ ? active_group_ : "";
+  snapshot.counters = counters_;
+  std::vector<GroupTiering> groups;
+  absl::flat_hash_map<std::string, size_t> index;
+  for (void* ptr : PlanningOrder()) {
+    const Buffer* b = &buffers_.find(ptr)->second;
+    auto [it, inserted] = index.try_emplace(b->hints.group, groups.size());
+    if (inserted) {
+      GroupTiering g;
+      g.group = b->hints.group;
+      g.active = has_active_ && b->hints.group == active_group_;
+      auto gi = groups_.find(b->hints.group);
+      g.anticipated = gi != groups_.end() && gi->second.anticipated != 0;
+      groups.push_back(std::move(g));
+    }
+    GroupTiering& g = groups[it->second];
+    g.bytes += b->size;
+    g.resident_bytes += b->advised;
+    snapshot.resident_bytes += b->advised;
+  }
+  snapshot.groups = std::move(groups);
+  return snapshot;
+}
+
+}  // namespace spillway::runtime
