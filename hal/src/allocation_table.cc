@@ -11,6 +11,11 @@ uintptr_t Addr(const void* p) { return reinterpret_cast<uintptr_t>(p); }
 
 absl::Status AllocationTable::Insert(const Allocation& allocation) {
   const uintptr_t base = Addr(allocation.base);
+  if (allocation.size == 0 || base + allocation.size < base) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "allocation %p+%u is empty or wraps the address space", allocation.base,
+        allocation.size));
+  }
   absl::MutexLock lock(&mu_);
   auto next = by_base_.lower_bound(base);
   if (next != by_base_.end() && next->first < base + allocation.size) {

@@ -2,6 +2,8 @@
 // oversubscription with the placement the policy intends.
 #include "spillway/runtime.h"
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -244,6 +246,48 @@ TEST_F(RuntimeTest, LeftoverBuffersAndQuotaGoBackWhenTheRuntimeCloses) {
   first.reset();
   // ...and sees it given back when the first one closes.
   EXPECT_EQ((*second->Device(0))->GetMemoryInfo()->used, 0u);
+}
+
+// Two processes share one limit through the ledger; a process killed with
+// SIGKILL while holding memory gives its quota back to the survivor.
+TEST_F(RuntimeTest, LimitHoldsAcrossProcessesAndAKilledProcessesQuotaIsReclaimed) {
+  ASSERT_TRUE(config_.SetMemoryLimit(std::nullopt, 64 * kMiB).ok());
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(ready[0]);
+    RuntimeOptions options;
+    options.config = config_;
+    options.registry = &Registry("memory=256m");
+    absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Open(std::move(options));
+    char ok = rt.ok() && (*(*rt)->Device(0))->Allocate(48 * kMiB).ok() ? 1 : 0;
+    (void)!write(ready[1], &ok, 1);
+    pause();  // holds its 48 MiB until killed
+    _exit(0);
+  }
+  close(ready[1]);
+  char ok = 0;
+  ASSERT_EQ(read(ready[0], &ok, 1), 1);
+  close(ready[0]);
+  ASSERT_EQ(ok, 1);
+
+  std::unique_ptr<Runtime> rt = Open("memory=256m");
+  ASSERT_NE(rt, nullptr);
+  runtime::VirtualDevice* dev = *rt->Device(0);
+  EXPECT_EQ(dev->GetMemoryInfo()->used, 48 * kMiB);
+  EXPECT_EQ(dev->Allocate(32 * kMiB).status().code(), absl::StatusCode::kResourceExhausted);
+
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  // The next allocation that would fail reclaims the dead process's usage.
+  absl::StatusOr<void*> p = dev->Allocate(32 * kMiB);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(dev->GetMemoryInfo()->used, 32 * kMiB);
+  EXPECT_TRUE(dev->Free(*p).ok());
+  EXPECT_EQ(rt->ledger()->Used(0), 0u);
 }
 
 }  // namespace
