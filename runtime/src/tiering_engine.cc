@@ -74,9 +74,11 @@ absl::Status TieringEngine::Replan(hal::Stream* stream) {
     t += give;
     remaining -= give;
   };
-  // Keep-resident and active buffers take what they need first.
+  // Keep-resident and active buffers take what they need first, then the
+  // groups a prefetch call announced: the application knows they come next,
+  // which beats any floor kept for groups it said nothing about.
   size_t first_idle = 0;
-  while (first_idle < order.size() && Tier(*order[first_idle]) <= kTierActive) {
+  while (first_idle < order.size() && Tier(*order[first_idle]) <= kTierAnticipated) {
     grant(order[first_idle], order[first_idle]->size);
     ++first_idle;
   }
@@ -105,14 +107,23 @@ absl::Status TieringEngine::Replan(hal::Stream* stream) {
   for (size_t i = first_idle; i < order.size(); ++i) {
     grant(order[i], order[i]->size - target[order[i]]);
   }
-  // Demote first so that promotions find room.
+  // Demotion advice first: it makes the demoted pages the driver's first
+  // eviction candidates, so promotions find room. Then promotions, in
+  // priority order, and only then the demotions' write-backs: on one stream
+  // they would otherwise hold up the promotions that the next kernels wait
+  // for, although the link carries both directions at once (the driver
+  // writes back each dirty page as a promotion takes its frame).
   auto shrinks = [&](Buffer* b) { return target[b] < b->advised || target[b] < b->resident; };
+  std::vector<Buffer*> shrinking;
   for (Buffer* b : order) {
-    if (shrinks(b)) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
+    if (!shrinks(b)) continue;
+    shrinking.push_back(b);
+    SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], nullptr));  // advice only
   }
   for (Buffer* b : order) {
     if (!shrinks(b)) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
   }
+  for (Buffer* b : shrinking) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
   return absl::OkStatus();
 }
 

@@ -142,6 +142,26 @@ TEST_F(TieringEngineTest, AnticipatedGroupRanksAfterTheActiveOne) {
   EXPECT_TRUE(Group(engine.Snapshot(), "c")->anticipated);
 }
 
+TEST_F(TieringEngineTest, AnnouncedGroupIsGrantedBeforeIdleFloors) {
+  TieringOptions options;
+  options.budget_bytes = 48 * kMiB;
+  options.idle_floor_fraction = 1.0;
+  TieringEngine engine(*device_, options);
+  void* a = Managed(24 * kMiB);
+  void* b = Managed(24 * kMiB);
+  void* c = Managed(24 * kMiB);
+  for (auto [p, g] : {std::pair{a, "a"}, {b, "b"}, {c, "c"}}) {
+    ASSERT_TRUE(engine.AddBuffer(p, 24 * kMiB, {BufferRole::kWeights, g, false}).ok());
+  }
+  ASSERT_TRUE(engine.Activate("a", *stream_).ok());
+  EXPECT_EQ(Resident(b, 24 * kMiB), 12 * kMiB);  // floors while nothing is announced
+  void* next[] = {b};
+  ASSERT_TRUE(engine.Anticipate(next, *stream_).ok());
+  EXPECT_EQ(Resident(a, 24 * kMiB), 24 * kMiB);
+  EXPECT_EQ(Resident(b, 24 * kMiB), 24 * kMiB);  // the whole leftover, floors or not
+  EXPECT_EQ(Resident(c, 24 * kMiB), 0u);
+}
+
 TEST_F(TieringEngineTest, FreedBudgetGoesToOthersAndUnknownInputIsAnError) {
   TieringOptions options;
   options.budget_bytes = 32 * kMiB;
