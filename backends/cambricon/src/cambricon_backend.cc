@@ -1,0 +1,106 @@
+#include "spillway/backends/cambricon/cambricon_backend.h"
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cambricon_device.h"
+#include "cambricon_status.h"
+#include "cambricon_symbols.h"
+#include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/status.h"
+
+namespace spillway::cambricon {
+namespace {
+
+// Thread-safe: devices are opened in the constructor and never change.
+class CambriconBackend : public hal::Backend {
+ public:
+  explicit CambriconBackend(const std::string& library) { availability_ = Start(library); }
+
+  absl::string_view name() const override { return kCambriconBackendName; }
+  absl::Status Availability() const override { return availability_; }
+  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
+
+  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
+    if (!availability_.ok()) return availability_;
+    if (ordinal < 0 || ordinal >= DeviceCount()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cambricon: no device ", ordinal, " (there are ", DeviceCount(), ")"));
+    }
+    return devices_[static_cast<size_t>(ordinal)].get();
+  }
+
+  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
+
+ private:
+  absl::Status Start(const std::string& library_name) {
+    absl::StatusOr<std::unique_ptr<hal::DynamicLibrary>> library =
+        hal::DynamicLibrary::Load({library_name});
+    if (!library.ok()) {
+      return absl::UnavailableError(absl::StrCat("cambricon: ", library.status().message()));
+    }
+    library_ = *std::move(library);
+    absl::StatusOr<CambriconSymbols> symbols = LoadCambriconSymbols(*library_);
+    if (!symbols.ok()) {
+      return absl::UnavailableError(absl::StrCat("cambricon: ", symbols.status().message()));
+    }
+    symbols_ = *symbols;
+    unsigned count = 0;
+    absl::Status counted =
+        CnrtStatus(&symbols_, symbols_.cnrtGetDeviceCount(&count), "cnrtGetDeviceCount");
+    if (!counted.ok()) return absl::UnavailableError(counted.message());
+    if (count == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cambricon: ", library_->name(), " reports no device"));
+    }
+    std::vector<hal::Limitation> found;
+    for (unsigned i = 0; i < count; ++i) {
+      absl::StatusOr<std::unique_ptr<CambriconDevice>> device =
+          CambriconDevice::Open(symbols_, static_cast<int>(i), &found);
+      if (!device.ok()) {
+        devices_.clear();
+        return absl::UnavailableError(
+            absl::StrCat("cambricon: opening device ", i, ": ", device.status().message()));
+      }
+      devices_.push_back(*std::move(device));
+    }
+    // One reason per capability (devices of one host are one model).
+    for (hal::Limitation& limitation : found) {
+      bool known = false;
+      for (const hal::Limitation& kept : limitations_)
+        known = known || kept.what == limitation.what;
+      if (!known) limitations_.push_back(std::move(limitation));
+    }
+    return absl::OkStatus();
+  }
+
+  // Declared first: destroyed last, after every device.
+  std::unique_ptr<hal::DynamicLibrary> library_;
+  CambriconSymbols symbols_;
+  absl::Status availability_;
+  std::vector<std::unique_ptr<CambriconDevice>> devices_;
+  std::vector<hal::Limitation> limitations_;
+};
+
+}  // namespace
+
+std::unique_ptr<hal::Backend> CreateCambriconBackend(const std::string& library) {
+  return std::make_unique<CambriconBackend>(library);
+}
+
+std::string CambriconLibraryFromEnvironment() {
+  const char* value = std::getenv(kCambriconLibraryEnvVar);
+  return value != nullptr && value[0] != '\0' ? std::string(value) : kDefaultCambriconLibrary;
+}
+
+absl::Status RegisterCambriconBackend(hal::Registry& registry) {
+  return registry.Register(kCambriconBackendName, []() -> std::unique_ptr<hal::Backend> {
+    return CreateCambriconBackend(CambriconLibraryFromEnvironment());
+  });
+}
+
+}  // namespace spillway::cambricon

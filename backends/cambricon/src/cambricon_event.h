@@ -1,0 +1,36 @@
+// A CNRT notifier of one CambriconDevice, with timing.
+#ifndef SPILLWAY_BACKENDS_CAMBRICON_SRC_CAMBRICON_EVENT_H_
+#define SPILLWAY_BACKENDS_CAMBRICON_SRC_CAMBRICON_EVENT_H_
+
+#include <atomic>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cambricon_device.h"
+#include "spillway/hal/event.h"
+
+namespace spillway::cambricon {
+
+// Thread-safe. Ownership: owns the cnrtNotifier_t, which it destroys; must be
+// destroyed before its device. cnrtWaitNotifier succeeds for a notifier never
+// placed (cnrt.h 6.0.2), but the HAL wants FAILED_PRECONDITION, so the event
+// remembers whether it was recorded.
+class CambriconEvent : public hal::Event {
+ public:
+  CambriconEvent(CambriconDevice& device, abi::cnrtNotifier_t notifier)
+      : hal::Event(device), device_(device), notifier_(notifier) {}
+  ~CambriconEvent() override;
+
+  absl::Status Record(hal::Stream& stream) override;
+  absl::Status Synchronize() override;
+  absl::StatusOr<float> ElapsedMillisecondsSince(hal::Event& start) override;
+
+ private:
+  CambriconDevice& device_;
+  const abi::cnrtNotifier_t notifier_;
+  std::atomic<bool> recorded_{false};
+};
+
+}  // namespace spillway::cambricon
+
+#endif  // SPILLWAY_BACKENDS_CAMBRICON_SRC_CAMBRICON_EVENT_H_
