@@ -16,7 +16,7 @@ absl::Status AllocationTable::Insert(const Allocation& allocation) {
         "allocation %p+%u is empty or wraps the address space", allocation.base,
         allocation.size));
   }
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto next = by_base_.lower_bound(base);
   if (next != by_base_.end() && next->first < base + allocation.size) {
     return absl::InvalidArgumentError(
@@ -36,7 +36,7 @@ absl::Status AllocationTable::Insert(const Allocation& allocation) {
 }
 
 absl::StatusOr<Allocation> AllocationTable::Remove(const void* base) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = by_base_.find(Addr(base));
   if (it == by_base_.end()) {
     auto after = by_base_.upper_bound(Addr(base));
@@ -58,7 +58,7 @@ absl::StatusOr<Allocation> AllocationTable::Remove(const void* base) {
 }
 
 std::optional<Allocation> AllocationTable::Find(const void* ptr) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto after = by_base_.upper_bound(Addr(ptr));
   if (after == by_base_.begin()) return std::nullopt;
   const Allocation& a = std::prev(after)->second;
@@ -80,7 +80,7 @@ absl::StatusOr<std::optional<Allocation>> AllocationTable::FindRange(const void*
 }
 
 std::vector<Allocation> AllocationTable::Snapshot() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<Allocation> out;
   out.reserve(by_base_.size());
   for (const auto& [base, a] : by_base_) out.push_back(a);
@@ -88,7 +88,7 @@ std::vector<Allocation> AllocationTable::Snapshot() const {
 }
 
 size_t AllocationTable::size() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return by_base_.size();
 }
 

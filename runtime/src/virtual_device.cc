@@ -52,7 +52,7 @@ VirtualDevice::~VirtualDevice() {
   // neither memory nor quota outlives the runtime.
   absl::flat_hash_map<void*, BufferInfo> left;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     left.swap(buffers_);
     own_stream_.reset();
   }
@@ -143,7 +143,7 @@ absl::StatusOr<void*> VirtualDevice::Allocate(uint64_t size, const BufferHints& 
   inputs.device_free = inputs.oversubscribe ? DeviceFree() : 0;
   absl::StatusOr<Placement> placement = policy_.Place(size, hints, inputs);
   if (!placement.ok()) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     ++counters_.refused;
     return placement.status();
   }
@@ -156,14 +156,14 @@ absl::StatusOr<void*> VirtualDevice::Allocate(uint64_t size, const BufferHints& 
     reserved = placement.ok() ? Reserve(KindOf(*placement), size) : placement.status();
   }
   if (!reserved.ok()) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     ++counters_.refused;
     return reserved;
   }
   absl::StatusOr<void*> ptr = device_.Allocate(MemoryKindOf(*placement), size);
   if (!ptr.ok()) {
     Release(KindOf(*placement), size);
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     ++counters_.refused;
     return ptr.status();
   }
@@ -186,7 +186,7 @@ absl::StatusOr<void*> VirtualDevice::Allocate(uint64_t size, const BufferHints& 
     Release(KindOf(*placement), size);
     return placed;
   }
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   switch (*placement) {
     case Placement::kDevice: ++counters_.device_allocations; break;
     case Placement::kManaged: ++counters_.managed_allocations; break;
@@ -199,7 +199,7 @@ absl::StatusOr<void*> VirtualDevice::Allocate(uint64_t size, const BufferHints& 
 absl::Status VirtualDevice::Free(void* ptr) {
   BufferInfo info;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     auto it = buffers_.find(ptr);
     if (it == buffers_.end()) {
       return absl::InvalidArgumentError(absl::StrFormat(
@@ -219,7 +219,7 @@ absl::Status VirtualDevice::Free(void* ptr) {
 }
 
 absl::StatusOr<BufferInfo> VirtualDevice::Describe(const void* ptr) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = buffers_.find(const_cast<void*>(ptr));
   if (it == buffers_.end()) {
     return absl::NotFoundError(
@@ -229,7 +229,7 @@ absl::StatusOr<BufferInfo> VirtualDevice::Describe(const void* ptr) const {
 }
 
 absl::StatusOr<hal::Stream*> VirtualDevice::OwnStream() {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (own_stream_ == nullptr) {
     SPILLWAY_ASSIGN_OR_RETURN(own_stream_, device_.CreateStream());
   }
@@ -243,7 +243,7 @@ absl::Status VirtualDevice::Activate(absl::string_view group, hal::Stream* strea
   }
   bool known = false, managed = false;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [ptr, info] : buffers_) {
       if (info.hints.group != group) continue;
       known = true;
@@ -264,7 +264,7 @@ absl::Status VirtualDevice::Activate(absl::string_view group, hal::Stream* strea
 absl::Status VirtualDevice::Prefetch(absl::Span<void* const> buffers, hal::Stream* stream) {
   std::vector<void*> managed;
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     for (void* ptr : buffers) {
       auto it = buffers_.find(ptr);
       if (it == buffers_.end()) {
@@ -284,7 +284,7 @@ absl::Status VirtualDevice::Prefetch(absl::Span<void* const> buffers, hal::Strea
 TieringSnapshot VirtualDevice::Tiering() const { return tiering_.Snapshot(); }
 
 PlacementCounters VirtualDevice::placement_counters() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return counters_;
 }
 

@@ -10,8 +10,12 @@
 
 #include "absl/status/status.h"
 #include "conformance_fixture.h"
+#include "spillway/backends/ascend/ascend_backend.h"
+#include "spillway/backends/cambricon/cambricon_backend.h"
 #include "spillway/backends/fake/fake_backend.h"
 #include "spillway/backends/fake/fake_spec.h"
+#include "spillway/backends/hygon/hygon_backend.h"
+#include "spillway/backends/levelzero/levelzero_backend.h"
 #include "spillway/hal/registry.h"
 
 namespace spillway::hal::conformance {
@@ -22,6 +26,10 @@ using RegisterBackend = absl::Status (*)(Registry&);
 // One line per backend.
 constexpr RegisterBackend kBackends[] = {
     &fake::RegisterFakeBackend,
+    &ascend::RegisterAscendBackend,
+    &cambricon::RegisterCambriconBackend,
+    &hygon::RegisterHygonBackend,
+    &levelzero::RegisterLevelZeroBackend,
 };
 
 // Two small fake devices: enough for the cross-device tests, small enough that

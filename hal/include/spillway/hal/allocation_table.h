@@ -4,14 +4,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "spillway/hal/types.h"
 
 namespace spillway::hal {
@@ -24,7 +23,9 @@ struct Allocation {
 
 // Vendor drivers may crash on a double free or an unknown pointer; the HAL
 // checks every pointer here first so that such input is an error instead.
-// Thread-safe.
+// Thread-safe. It is on every allocation path, so it uses std::mutex: Debian's
+// prebuilt absl::Mutex runs its debug deadlock detector on every Lock (about
+// 65 ns a lock/unlock pair against 5 ns), and ThreadSanitizer sees std::mutex.
 class AllocationTable {
  public:
   // INVALID_ARGUMENT if [base, base+size) overlaps a live allocation.
@@ -42,8 +43,8 @@ class AllocationTable {
   size_t size() const;
 
  private:
-  mutable absl::Mutex mu_;
-  absl::btree_map<uintptr_t, Allocation> by_base_ ABSL_GUARDED_BY(mu_);
+  mutable std::mutex mu_;
+  absl::btree_map<uintptr_t, Allocation> by_base_;  // guarded by mu_
 };
 
 }  // namespace spillway::hal

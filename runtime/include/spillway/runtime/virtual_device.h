@@ -6,12 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "spillway/hal/device.h"
 #include "spillway/runtime/buffer_hints.h"
@@ -106,10 +105,12 @@ class VirtualDevice {
   // Usage when there is no ledger.
   std::atomic<uint64_t> local_used_[3] = {0, 0, 0};
 
-  mutable absl::Mutex mu_;
-  absl::flat_hash_map<void*, BufferInfo> buffers_ ABSL_GUARDED_BY(mu_);
-  PlacementCounters counters_ ABSL_GUARDED_BY(mu_);
-  std::unique_ptr<hal::Stream> own_stream_ ABSL_GUARDED_BY(mu_);
+  // std::mutex, not absl::Mutex: this lock is on the allocation path, where
+  // Debian's absl::Mutex costs ten times more (see hal/allocation_table.h).
+  mutable std::mutex mu_;
+  absl::flat_hash_map<void*, BufferInfo> buffers_;  // guarded by mu_
+  PlacementCounters counters_;                      // guarded by mu_
+  std::unique_ptr<hal::Stream> own_stream_;         // guarded by mu_
 };
 
 }  // namespace spillway::runtime

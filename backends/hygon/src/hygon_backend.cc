@@ -1,0 +1,120 @@
+#include "spillway/backends/hygon/hygon_backend.h"
+
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/strings/str_cat.h"
+#include "hygon_device.h"
+#include "hygon_status.h"
+#include "hygon_symbols.h"
+#include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/status.h"
+
+namespace spillway::hygon {
+namespace {
+
+// Thread-safe: everything is set up in the constructor and never changes.
+class HygonBackend : public hal::Backend {
+ public:
+  explicit HygonBackend(const std::vector<std::string>& libraries) {
+    availability_ = Initialize(libraries);
+    if (!availability_.ok()) {
+      // Unavailable means no device at all (hal/backend.h).
+      devices_.clear();
+      availability_ =
+          absl::UnavailableError(absl::StrCat("hygon backend: ", availability_.message()));
+    }
+  }
+
+  ~HygonBackend() override {
+    // Devices go while the library is still loaded.
+    devices_.clear();
+    library_.reset();
+  }
+
+  absl::string_view name() const override { return kHygonBackendName; }
+  absl::Status Availability() const override { return availability_; }
+  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
+
+  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
+    if (!availability_.ok()) return availability_;
+    if (ordinal < 0 || ordinal >= DeviceCount()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "hygon: no device ", ordinal, " (the HIP runtime has ", DeviceCount(), " devices)"));
+    }
+    return devices_[static_cast<size_t>(ordinal)].get();
+  }
+
+  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
+
+ private:
+  absl::Status Initialize(const std::vector<std::string>& libraries) {
+    SPILLWAY_ASSIGN_OR_RETURN(library_, hal::DynamicLibrary::Load(libraries));
+    SPILLWAY_ASSIGN_OR_RETURN(symbols_, LoadHygonSymbols(*library_));
+    const abi::hipError_t init = symbols_.hipInit(0);
+    if (init != abi::kSuccess) {
+      // Whatever the runtime says, a backend that cannot start is unavailable.
+      return absl::UnavailableError(
+          HipStatus(&symbols_, init, "hipInit", library_->name()).message());
+    }
+    int count = 0;
+    const abi::hipError_t counted = symbols_.hipGetDeviceCount(&count);
+    if (counted == abi::kErrorNoDevice || (counted == abi::kSuccess && count <= 0)) {
+      return absl::UnavailableError(absl::StrCat(library_->name(), " reports no device"));
+    }
+    SPILLWAY_RETURN_IF_ERROR(HipStatus(&symbols_, counted, "hipGetDeviceCount"));
+    std::vector<hal::Limitation> all;
+    for (int i = 0; i < count; ++i) {
+      SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<HygonDevice> device,
+                                HygonDevice::Open(symbols_, i, &all));
+      devices_.push_back(std::move(device));
+    }
+    // One entry per capability (the reasons of different devices joined).
+    absl::btree_set<std::string> seen;
+    for (const hal::Limitation& l : all) {
+      if (!seen.insert(l.what).second) {
+        for (hal::Limitation& kept : limitations_) {
+          if (kept.what == l.what && kept.why.find(l.why) == std::string::npos) {
+            absl::StrAppend(&kept.why, "; ", l.why);
+          }
+        }
+        continue;
+      }
+      limitations_.push_back(l);
+    }
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<hal::DynamicLibrary> library_;
+  HygonSymbols symbols_;
+  absl::Status availability_;
+  std::vector<std::unique_ptr<HygonDevice>> devices_;
+  std::vector<hal::Limitation> limitations_;
+};
+
+}  // namespace
+
+std::vector<std::string> DefaultHygonLibraries() {
+  return {"libgalaxyhip.so.5", "libgalaxyhip.so", "libamdhip64.so"};
+}
+
+std::unique_ptr<hal::Backend> CreateHygonBackend(const std::vector<std::string>& libraries) {
+  return std::make_unique<HygonBackend>(libraries.empty() ? DefaultHygonLibraries() : libraries);
+}
+
+std::vector<std::string> HygonLibrariesFromEnvironment() {
+  const char* value = std::getenv(kHygonLibraryEnvVar);
+  if (value == nullptr || value[0] == '\0') return DefaultHygonLibraries();
+  return {value};
+}
+
+absl::Status RegisterHygonBackend(hal::Registry& registry) {
+  return registry.Register(kHygonBackendName, []() -> std::unique_ptr<hal::Backend> {
+    return CreateHygonBackend(HygonLibrariesFromEnvironment());
+  });
+}
+
+}  // namespace spillway::hygon

@@ -1,0 +1,157 @@
+#include "spillway/backends/levelzero/levelzero_backend.h"
+
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/strings/str_cat.h"
+#include "levelzero_device.h"
+#include "levelzero_status.h"
+#include "levelzero_symbols.h"
+#include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/status.h"
+
+namespace spillway::levelzero {
+namespace {
+
+// Thread-safe: everything is set up in the constructor and never changes.
+class LevelZeroBackend : public hal::Backend {
+ public:
+  explicit LevelZeroBackend(const std::string& library) {
+    availability_ = Initialize(library);
+    if (!availability_.ok()) {
+      // Unavailable means no device at all (hal/backend.h).
+      devices_.clear();
+      availability_ =
+          absl::UnavailableError(absl::StrCat("levelzero backend: ", availability_.message()));
+    }
+  }
+
+  ~LevelZeroBackend() override {
+    // Devices (and their command lists) before the contexts, all before the loader.
+    devices_.clear();
+    for (abi::ze_context_handle_t context : contexts_) (void)symbols_.zeContextDestroy(context);
+    contexts_.clear();
+    library_.reset();
+  }
+
+  absl::string_view name() const override { return kLevelZeroBackendName; }
+  absl::Status Availability() const override { return availability_; }
+  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
+
+  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
+    if (!availability_.ok()) return availability_;
+    if (ordinal < 0 || ordinal >= DeviceCount()) {
+      return absl::InvalidArgumentError(absl::StrCat("levelzero: no device ", ordinal,
+                                                     " (the loader has ", DeviceCount(), " GPUs)"));
+    }
+    return devices_[static_cast<size_t>(ordinal)].get();
+  }
+
+  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
+
+ private:
+  absl::Status Initialize(const std::string& library) {
+    SPILLWAY_ASSIGN_OR_RETURN(library_, hal::DynamicLibrary::Load({library}));
+    SPILLWAY_ASSIGN_OR_RETURN(symbols_, LoadLevelZeroSymbols(*library_));
+    const abi::ze_result_t init = symbols_.zeInit(0);
+    if (init != abi::kSuccess) {
+      // Whatever the loader says (no driver is "uninitialized"), a backend
+      // that cannot start is unavailable.
+      return absl::UnavailableError(ZeStatus(init, "zeInit", library_->name()).message());
+    }
+    uint32_t driver_count = 0;
+    SPILLWAY_RETURN_IF_ERROR(ZeStatus(symbols_.zeDriverGet(&driver_count, nullptr), "zeDriverGet"));
+    std::vector<abi::ze_driver_handle_t> drivers(driver_count);
+    if (driver_count > 0) {
+      SPILLWAY_RETURN_IF_ERROR(
+          ZeStatus(symbols_.zeDriverGet(&driver_count, drivers.data()), "zeDriverGet"));
+    }
+    std::vector<hal::Limitation> all;
+    for (uint32_t d = 0; d < driver_count && d < drivers.size(); ++d) {
+      SPILLWAY_RETURN_IF_ERROR(OpenDriver(drivers[d], &all));
+    }
+    if (devices_.empty()) {
+      return absl::UnavailableError(
+          absl::StrCat(library_->name(), " found ", driver_count, " driver(s) and no GPU"));
+    }
+    // One entry per capability (the reasons of different devices joined).
+    absl::btree_set<std::string> seen;
+    for (const hal::Limitation& l : all) {
+      if (!seen.insert(l.what).second) {
+        for (hal::Limitation& kept : limitations_) {
+          if (kept.what == l.what && kept.why.find(l.why) == std::string::npos) {
+            absl::StrAppend(&kept.why, "; ", l.why);
+          }
+        }
+        continue;
+      }
+      limitations_.push_back(l);
+    }
+    return absl::OkStatus();
+  }
+
+  // Every GPU of `driver`, sharing one context.
+  absl::Status OpenDriver(abi::ze_driver_handle_t driver, std::vector<hal::Limitation>* all) {
+    uint32_t count = 0;
+    SPILLWAY_RETURN_IF_ERROR(
+        ZeStatus(symbols_.zeDeviceGet(driver, &count, nullptr), "zeDeviceGet"));
+    std::vector<abi::ze_device_handle_t> handles(count);
+    if (count > 0) {
+      SPILLWAY_RETURN_IF_ERROR(
+          ZeStatus(symbols_.zeDeviceGet(driver, &count, handles.data()), "zeDeviceGet"));
+    }
+    std::vector<abi::ze_device_handle_t> gpus;
+    for (uint32_t i = 0; i < count && i < handles.size(); ++i) {
+      abi::ze_device_properties_t props{};
+      props.stype = abi::kStructureTypeDeviceProperties;
+      SPILLWAY_RETURN_IF_ERROR(
+          ZeStatus(symbols_.zeDeviceGetProperties(handles[i], &props), "zeDeviceGetProperties"));
+      // Other device types (VPUs, FPGAs) have no memory to manage here.
+      if (props.type == abi::kDeviceTypeGpu) gpus.push_back(handles[i]);
+    }
+    if (gpus.empty()) return absl::OkStatus();
+    const abi::ze_context_desc_t desc = {abi::kStructureTypeContextDesc, nullptr, 0};
+    abi::ze_context_handle_t context = nullptr;
+    SPILLWAY_RETURN_IF_ERROR(
+        ZeStatus(symbols_.zeContextCreate(driver, &desc, &context), "zeContextCreate"));
+    contexts_.push_back(context);
+    for (abi::ze_device_handle_t gpu : gpus) {
+      SPILLWAY_ASSIGN_OR_RETURN(
+          std::unique_ptr<LevelZeroDevice> device,
+          LevelZeroDevice::Open(symbols_, context, gpu, static_cast<int>(devices_.size()), all));
+      devices_.push_back(std::move(device));
+    }
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<hal::DynamicLibrary> library_;
+  LevelZeroSymbols symbols_;
+  absl::Status availability_;
+  std::vector<abi::ze_context_handle_t> contexts_;
+  std::vector<std::unique_ptr<LevelZeroDevice>> devices_;
+  std::vector<hal::Limitation> limitations_;
+};
+
+}  // namespace
+
+std::unique_ptr<hal::Backend> CreateLevelZeroBackend(const std::string& library) {
+  return std::make_unique<LevelZeroBackend>(library.empty() ? std::string(kDefaultLevelZeroLibrary)
+                                                            : library);
+}
+
+std::string LevelZeroLibraryFromEnvironment() {
+  const char* value = std::getenv(kLevelZeroLibraryEnvVar);
+  if (value == nullptr || value[0] == '\0') return kDefaultLevelZeroLibrary;
+  return value;
+}
+
+absl::Status RegisterLevelZeroBackend(hal::Registry& registry) {
+  return registry.Register(kLevelZeroBackendName, []() -> std::unique_ptr<hal::Backend> {
+    return CreateLevelZeroBackend(LevelZeroLibraryFromEnvironment());
+  });
+}
+
+}  // namespace spillway::levelzero
