@@ -161,6 +161,21 @@ absl::StatusOr<void*> VirtualDevice::Allocate(uint64_t size, const BufferHints& 
     return reserved;
   }
   absl::StatusOr<void*> ptr = device_.Allocate(MemoryKindOf(*placement), size);
+  if (!ptr.ok() && *placement == Placement::kDevice && options_.oversubscribe &&
+      absl::IsResourceExhausted(ptr.status())) {
+    // The device had less room than the budget said (memory used outside
+    // spillway, or a driver that cannot report free memory): spill instead.
+    Release(UsageKind::kDevice, size);
+    inputs.device_free = 0;
+    placement = policy_.Place(size, hints, inputs);
+    absl::Status re = placement.ok() ? Reserve(KindOf(*placement), size) : placement.status();
+    if (!re.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++counters_.refused;
+      return re;
+    }
+    ptr = device_.Allocate(MemoryKindOf(*placement), size);
+  }
   if (!ptr.ok()) {
     Release(KindOf(*placement), size);
     std::lock_guard<std::mutex> lock(mu_);

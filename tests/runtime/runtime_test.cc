@@ -180,6 +180,28 @@ TEST_F(RuntimeTest, WithoutManagedMemoryOversubscriptionSpillsToHost) {
   EXPECT_TRUE(dev->Free(*b).ok());
 }
 
+// The device has less room than its budget says (someone outside spillway
+// took memory after the runtime opened): the allocation spills instead of
+// failing.
+TEST_F(RuntimeTest, DeviceOutOfMemoryBelowTheBudgetSpillsInstead) {
+  config_.SetOversubscribe(true);
+  ASSERT_TRUE(config_.SetMemoryLimit(std::nullopt, 96 * kMiB).ok());
+  std::unique_ptr<Runtime> rt = Open("memory=64m,reserved=16m,managed=0");
+  ASSERT_NE(rt, nullptr);
+  runtime::VirtualDevice* dev = *rt->Device(0);
+  hal::Device& raw = dev->device();
+  absl::StatusOr<void*> outside = raw.Allocate(hal::MemoryKind::kDevice, 32 * kMiB);
+  ASSERT_TRUE(outside.ok());
+  absl::StatusOr<void*> p = dev->Allocate(24 * kMiB);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(dev->Describe(*p)->placement, runtime::Placement::kHostSpill);
+  absl::StatusOr<runtime::VirtualMemoryInfo> info = dev->GetMemoryInfo();
+  EXPECT_EQ(info->device_used, 0u);
+  EXPECT_EQ(info->host_spill_used, 24 * kMiB);
+  EXPECT_TRUE(dev->Free(*p).ok());
+  EXPECT_TRUE(raw.Free(*outside).ok());
+}
+
 TEST_F(RuntimeTest, WithNeitherManagedNorMappedMemoryOversubscriptionIsRefused) {
   config_.SetOversubscribe(true);
   ASSERT_TRUE(config_.SetMemoryLimit(std::nullopt, 96 * kMiB).ok());
