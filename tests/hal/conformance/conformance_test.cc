@@ -12,6 +12,7 @@
 #include "conformance_fixture.h"
 #include "spillway/backends/ascend/ascend_backend.h"
 #include "spillway/backends/cambricon/cambricon_backend.h"
+#include "spillway/backends/cuda/cuda_backend.h"
 #include "spillway/backends/fake/fake_backend.h"
 #include "spillway/backends/fake/fake_spec.h"
 #include "spillway/backends/hygon/hygon_backend.h"
@@ -30,6 +31,7 @@ constexpr RegisterBackend kBackends[] = {
     &cambricon::RegisterCambriconBackend,
     &hygon::RegisterHygonBackend,
     &levelzero::RegisterLevelZeroBackend,
+    &cuda::RegisterCudaBackend,
 };
 
 // Two small fake devices: enough for the cross-device tests, small enough that
