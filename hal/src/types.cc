@@ -1,5 +1,7 @@
 #include "spillway/hal/types.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -53,6 +55,18 @@ std::string UuidToString(const std::array<uint8_t, 16>& u) {
   return absl::StrFormat(
       "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0], u[1],
       u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+void MergeLimitations(const std::vector<Limitation>& found, std::vector<Limitation>& into) {
+  for (const Limitation& l : found) {
+    auto kept = std::find_if(into.begin(), into.end(),
+                             [&](const Limitation& k) { return k.what == l.what; });
+    if (kept == into.end()) {
+      into.push_back(l);
+    } else if (kept->why.find(l.why) == std::string::npos) {
+      absl::StrAppend(&kept->why, "; ", l.why);
+    }
+  }
 }
 
 }  // namespace spillway::hal

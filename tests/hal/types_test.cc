@@ -80,3 +80,22 @@ TEST(TypesTest, PropertiesHasChecksSingleBits) {
 
 }  // namespace
 }  // namespace spillway::hal
+
+namespace spillway::hal {
+namespace {
+
+TEST(MergeLimitationsTest, OneEntryPerCapabilityWithDistinctReasonsJoined) {
+  std::vector<Limitation> into = {{"managed_memory", "device 0 has none"}};
+  MergeLimitations({{"managed_memory", "device 1 has none"},
+                    {"managed_memory", "device 0 has none"},
+                    {"prefetch", "no symbol"}},
+                   into);
+  ASSERT_EQ(into.size(), 2u);
+  EXPECT_EQ(into[0].what, "managed_memory");
+  EXPECT_EQ(into[0].why, "device 0 has none; device 1 has none");
+  EXPECT_EQ(into[1].what, "prefetch");
+  EXPECT_EQ(into[1].why, "no symbol");
+}
+
+}  // namespace
+}  // namespace spillway::hal

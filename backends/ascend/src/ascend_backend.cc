@@ -127,13 +127,7 @@ class AscendBackend : public hal::Backend {
       }
       devices_.push_back(*std::move(device));
     }
-    // Devices of one host are one model; keep the first reason per capability.
-    for (hal::Limitation& limitation : found) {
-      bool known = false;
-      for (const hal::Limitation& kept : limitations_)
-        known = known || kept.what == limitation.what;
-      if (!known) limitations_.push_back(std::move(limitation));
-    }
+    hal::MergeLimitations(found, limitations_);
     return absl::OkStatus();
   }
 

@@ -68,13 +68,7 @@ class CambriconBackend : public hal::Backend {
       }
       devices_.push_back(*std::move(device));
     }
-    // One reason per capability (devices of one host are one model).
-    for (hal::Limitation& limitation : found) {
-      bool known = false;
-      for (const hal::Limitation& kept : limitations_)
-        known = known || kept.what == limitation.what;
-      if (!known) limitations_.push_back(std::move(limitation));
-    }
+    hal::MergeLimitations(found, limitations_);
     return absl::OkStatus();
   }
 

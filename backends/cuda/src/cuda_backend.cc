@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "cuda_device.h"
 #include "cuda_status.h"
@@ -65,19 +64,7 @@ class CudaBackend : public hal::Backend {
                                 CudaDevice::Open(symbols_, i, &all));
       devices_.push_back(std::move(device));
     }
-    // One entry per capability (the reasons of different devices joined).
-    absl::btree_set<std::string> seen;
-    for (const hal::Limitation& l : all) {
-      if (!seen.insert(l.what).second) {
-        for (hal::Limitation& kept : limitations_) {
-          if (kept.what == l.what && kept.why.find(l.why) == std::string::npos) {
-            absl::StrAppend(&kept.why, "; ", l.why);
-          }
-        }
-        continue;
-      }
-      limitations_.push_back(l);
-    }
+    hal::MergeLimitations(all, limitations_);
     return absl::OkStatus();
   }
 

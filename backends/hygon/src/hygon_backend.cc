@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "hygon_device.h"
 #include "hygon_status.h"
@@ -72,19 +71,7 @@ class HygonBackend : public hal::Backend {
                                 HygonDevice::Open(symbols_, i, &all));
       devices_.push_back(std::move(device));
     }
-    // One entry per capability (the reasons of different devices joined).
-    absl::btree_set<std::string> seen;
-    for (const hal::Limitation& l : all) {
-      if (!seen.insert(l.what).second) {
-        for (hal::Limitation& kept : limitations_) {
-          if (kept.what == l.what && kept.why.find(l.why) == std::string::npos) {
-            absl::StrAppend(&kept.why, "; ", l.why);
-          }
-        }
-        continue;
-      }
-      limitations_.push_back(l);
-    }
+    hal::MergeLimitations(all, limitations_);
     return absl::OkStatus();
   }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace spillway::hal {
 
@@ -82,6 +83,11 @@ struct Limitation {
   std::string what;  // a capability name or an operation, e.g. "managed_memory"
   std::string why;
 };
+
+// Adds the limitations found on one backend's devices to `into`, keeping one
+// entry per capability: the reasons of devices that differ are joined with
+// "; ", a reason already there is not repeated.
+void MergeLimitations(const std::vector<Limitation>& found, std::vector<Limitation>& into);
 
 }  // namespace spillway::hal
 
