@@ -64,6 +64,16 @@ modeled clock (default calibration: an A10-class card on PCIe Gen4).
   --weights SIZE                    weights per model (default 13g)
   --kv-cache SIZE                   KV cache per model (default 1g)
   --layers N                        layers per model (default 40)
+  --device URI                      fake://0 (default), or a real device such
+                                    as cuda://0: real kernels read the weights,
+                                    time is wall time, and the runtime emulates
+                                    the device memory below
+  --device-memory SIZE              real devices: device memory to emulate
+                                    (default 23g; everything is scaled down
+                                    together when the card has too little free)
+  --kernels cuda|host               real devices: what runs the kernels
+                                    (default cuda; host is the CPU, for CPU
+                                    fakes of vendor libraries only)
   --help                            this text
 
 Progress goes to stderr; the table (or JSON) to stdout.
@@ -82,7 +92,7 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     std::string flag(arg.substr(0, arg.find('=')));
     static constexpr const char* kFlags[] = {
         "trace",   "seed",     "requests", "tokens", "layers", "policy", "idle-floor-fraction",
-        "weights", "kv-cache", "json",     "help"};
+        "weights", "kv-cache", "json",     "help",   "device", "device-memory", "kernels"};
     if (std::find(std::begin(kFlags), std::end(kFlags), flag) == std::end(kFlags)) {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", flag, " (see --help)"));
     }
@@ -127,6 +137,24 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
         return BadValue(flag, value, "expected a number in [0, 1]");
       }
       o.idle_floor_fraction = f;
+    } else if (flag == "device") {
+      if (value.find("://") == std::string::npos) {
+        return BadValue(flag, value, "expected a device URI such as fake://0 or cuda://0");
+      }
+      o.device_uri = value;
+    } else if (flag == "device-memory") {
+      SPILLWAY_ASSIGN_OR_RETURN(uint64_t bytes,
+                                runtime::ParseSize(absl::StrCat("--", flag), value));
+      if (bytes == 0) return BadValue(flag, value, "must be more than 0 bytes");
+      o.device_memory = bytes;
+    } else if (flag == "kernels") {
+      if (value == "cuda") {
+        o.kernels = KernelKind::kCuda;
+      } else if (value == "host") {
+        o.kernels = KernelKind::kHost;
+      } else {
+        return BadValue(flag, value, "expected cuda or host");
+      }
     } else if (flag == "weights" || flag == "kv-cache") {
       SPILLWAY_ASSIGN_OR_RETURN(uint64_t bytes,
                                 runtime::ParseSize(absl::StrCat("--", flag), value));
@@ -135,6 +163,11 @@ absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& arg
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag --", flag, " (see --help)"));
     }
+  }
+  const bool fake = cl.options.device_uri == "fake://0";
+  if (fake && (seen.contains("device-memory") || seen.contains("kernels"))) {
+    return absl::InvalidArgumentError(
+        "--device-memory and --kernels are for real devices: the fake's calibration is fixed");
   }
   return cl;
 }

@@ -26,8 +26,10 @@ std::string Usage();
 //   --json  --help  --idle-floor-fraction F (0..1, an experiment knob)
 //   --weights SIZE  --kv-cache SIZE  --layers N   (per model; SIZE as in
 //   CUDA_DEVICE_MEMORY_LIMIT, e.g. 13g, 512m)
-// The device is always the fake with its default calibration: there is no
-// flag to change it. INVALID_ARGUMENT naming the flag and value for anything
+//   --device URI  --device-memory SIZE  --kernels cuda|host   (real devices)
+// The fake's calibration has no flag: the benchmark must not tune the model
+// it is judged by. --device-memory and --kernels with the fake are
+// INVALID_ARGUMENT. INVALID_ARGUMENT naming the flag and value for anything
 // unknown, repeated or malformed. Thread-safe (pure function).
 absl::StatusOr<CommandLine> ParseCommandLine(const std::vector<std::string>& args);
 

@@ -10,6 +10,7 @@
 #include "spillway/hal/registry.h"
 #include "spillway/hal/status.h"
 #include "three_models/naive_policy.h"
+#include "three_models/real_device_comparison.h"
 #include "three_models/spillway_policy.h"
 
 namespace spillway::samples::three_models {
@@ -54,12 +55,40 @@ absl::StatusOr<PolicyResult> RunSpillway(const ComparisonOptions& options,
 
 }  // namespace
 
+uint64_t DeviceCapacity(const Comparison& comparison) {
+  return comparison.real_device.has_value() ? comparison.real_device->capacity_bytes
+                                            : comparison.options.device.capacity();
+}
+
+absl::Status RunPolicies(Comparison& c, const PolicyRunner& naive,
+                         const PolicyRunner& spillway) {
+  for (Policy policy : c.options.policies) {
+    switch (policy) {
+      case Policy::kNaive: {
+        SPILLWAY_ASSIGN_OR_RETURN(PolicyResult r, naive());
+        c.results.push_back(std::move(r));
+        break;
+      }
+      case Policy::kSpillway: {
+        SPILLWAY_ASSIGN_OR_RETURN(PolicyResult r, spillway());
+        c.results.push_back(std::move(r));
+        break;
+      }
+      case Policy::kBound: c.results.push_back(BoundAsResult(c.bound)); break;
+    }
+  }
+  return absl::OkStatus();
+}
+
 double RatioToBound(const PolicyResult& result, const OfflineBound& bound) {
   return bound.seconds > 0 ? result.seconds / bound.seconds : 0;
 }
 
 absl::StatusOr<Comparison> RunComparison(const ComparisonOptions& options,
                                          const ProgressFn& progress) {
+  if (options.device_uri != absl::StrCat(fake::kFakeBackendName, "://0")) {
+    return RunRealDeviceComparison(options, progress);
+  }
   SPILLWAY_RETURN_IF_ERROR(fake::ValidateFakeSpec(options.device));
   if (!(options.idle_floor_fraction >= 0 && options.idle_floor_fraction <= 1)) {
     return absl::InvalidArgumentError(
@@ -75,23 +104,9 @@ absl::StatusOr<Comparison> RunComparison(const ComparisonOptions& options,
   SPILLWAY_ASSIGN_OR_RETURN(
       c.bound, ComputeOfflineBound(c.layout, c.requests, options.device.capacity(),
                                    options.device.link_bandwidth, options.device.device_bandwidth));
-  for (Policy policy : options.policies) {
-    switch (policy) {
-      case Policy::kNaive: {
-        SPILLWAY_ASSIGN_OR_RETURN(PolicyResult r,
-                                  RunNaive(options, c.layout, c.requests, progress));
-        c.results.push_back(std::move(r));
-        break;
-      }
-      case Policy::kSpillway: {
-        SPILLWAY_ASSIGN_OR_RETURN(PolicyResult r,
-                                  RunSpillway(options, c.layout, c.requests, progress));
-        c.results.push_back(std::move(r));
-        break;
-      }
-      case Policy::kBound: c.results.push_back(BoundAsResult(c.bound)); break;
-    }
-  }
+  SPILLWAY_RETURN_IF_ERROR(RunPolicies(
+      c, [&] { return RunNaive(options, c.layout, c.requests, progress); },
+      [&] { return RunSpillway(options, c.layout, c.requests, progress); }));
   return c;
 }
 

@@ -24,7 +24,7 @@ void ShowProgress(const sample::ServingProgress& p) {
   const bool last = p.requests_done == p.requests;
   const size_t step = p.requests >= 8 ? p.requests / 8 : 1;
   if (!terminal && !last && p.requests_done % step != 0) return;
-  std::fprintf(stderr, "%s%-8s request %zu/%zu, %.2f s modeled%s", terminal ? "\r" : "",
+  std::fprintf(stderr, "%s%-8s request %zu/%zu, %.2f s%s", terminal ? "\r" : "",
                sample::PolicyName(p.policy), p.requests_done, p.requests, p.modeled_seconds,
                terminal && !last ? "   " : "\n");
   std::fflush(stderr);

@@ -4,6 +4,7 @@
 
 #include "spillway/hal/status.h"
 #include "spillway/hal/stream.h"
+#include "three_models/fake_decode_device.h"
 #include "three_models/model_buffers.h"
 #include "three_models/serving_loop.h"
 
@@ -33,18 +34,21 @@ class ManagedAllocations {
 
 }  // namespace
 
-absl::StatusOr<PolicyResult> ServeNaive(fake::FakeDevice& device, const ModelLayout& layout,
+absl::StatusOr<PolicyResult> ServeNaive(hal::Device& device, const ModelLayout& layout,
                                         const std::vector<Request>& requests,
-                                        const ProgressFn& progress) {
+                                        const ProgressFn& progress,
+                                        const DecodeDeviceFactory& decode_device) {
+  SPILLWAY_ASSIGN_OR_RETURN(
+      std::unique_ptr<DecodeDevice> decode,
+      decode_device ? decode_device(device) : CreateFakeDecodeDevice(device));
   ManagedAllocations allocations(device);
   std::vector<ModelBuffers> buffers(layout.models);
   for (ModelBuffers& m : buffers) {
     SPILLWAY_ASSIGN_OR_RETURN(m.weights, allocations.Allocate(layout.weight_bytes()));
     SPILLWAY_ASSIGN_OR_RETURN(m.kv_cache, allocations.Allocate(layout.kv_cache_bytes()));
   }
-  SPILLWAY_RETURN_IF_ERROR(LoadIntoHostMemory(device, layout, buffers));
-  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> compute, device.CreateStream());
-  return ServeRequests(Policy::kNaive, device, *compute, layout, buffers, requests,
+  SPILLWAY_RETURN_IF_ERROR(decode->LoadModels(layout, buffers));
+  return ServeRequests(Policy::kNaive, *decode, layout, buffers, requests,
                        /*before_request=*/nullptr, progress);
 }
 

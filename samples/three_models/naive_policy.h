@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "spillway/backends/fake/fake_device.h"
+#include "spillway/hal/device.h"
+#include "three_models/decode_device.h"
 #include "three_models/model_layout.h"
 #include "three_models/policy_result.h"
 #include "three_models/request_trace.h"
@@ -15,12 +16,15 @@
 namespace spillway::samples::three_models {
 
 // Allocates the models on `device` (HAL kManaged, straight on the device,
-// no runtime), loads them, serves `requests` and frees everything, also on
-// error. Errors: the device's, as they are (RESOURCE_EXHAUSTED when even the
-// address space runs out). Thread-compatible: one run per device at a time.
-absl::StatusOr<PolicyResult> ServeNaive(fake::FakeDevice& device, const ModelLayout& layout,
+// no runtime), loads them, serves `requests` on the DecodeDevice that
+// `decode_device` makes for it (the fake's when empty) and frees everything,
+// also on error. Errors: the device's and the factory's, as they are
+// (RESOURCE_EXHAUSTED when even the address space runs out). Thread-
+// compatible: one run per device at a time.
+absl::StatusOr<PolicyResult> ServeNaive(hal::Device& device, const ModelLayout& layout,
                                         const std::vector<Request>& requests,
-                                        const ProgressFn& progress);
+                                        const ProgressFn& progress,
+                                        const DecodeDeviceFactory& decode_device = nullptr);
 
 }  // namespace spillway::samples::three_models
 

@@ -23,7 +23,8 @@ enum class Policy : uint8_t {
 const char* PolicyName(Policy policy);
 std::optional<Policy> ParsePolicy(absl::string_view name);
 
-// A value type. Times are the fake's modeled clock.
+// A value type. Times are the fake's modeled clock, or wall time on a real
+// device.
 struct PolicyResult {
   Policy policy = Policy::kNaive;
   double seconds = 0;  // first request issued .. last token done
@@ -35,6 +36,9 @@ struct PolicyResult {
   // What the fake counted while serving (loading excluded). For the bound:
   // bytes_h2d is the minimum, every other counter is 0.
   fake::FakeCounters counters;
+  // False on a real device, which counts none of them: `counters` is then
+  // all zeros and reports show the figures as unavailable.
+  bool counted = true;
   // Set for the bound only.
   std::optional<OfflineBound> bound;
 
@@ -52,7 +56,7 @@ struct ServingProgress {
   Policy policy = Policy::kNaive;
   size_t requests_done = 0;
   size_t requests = 0;
-  double modeled_seconds = 0;
+  double modeled_seconds = 0;  // wall seconds on a real device
 };
 using ProgressFn = std::function<void(const ServingProgress&)>;
 

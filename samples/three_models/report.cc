@@ -31,6 +31,21 @@ std::string Quoted(absl::string_view text) {
 std::string Setup(const Comparison& c) {
   const ComparisonOptions& o = c.options;
   const ModelLayout& l = c.layout;
+  if (c.real_device.has_value()) {
+    const RealDeviceSetup& d = *c.real_device;
+    return absl::StrFormat(
+        "%d models x (%.2f GiB weights + %.2f GiB KV cache, %d layers) = %.1f GiB, trace %s "
+        "(seed %u): %d requests x %d tokens\n"
+        "device: %s (%s), %.1f of %.1f GiB free; emulating %.2f GiB of device memory "
+        "(sizes x %.3f), %s kernels; measured %.0f GB/s memory, %.1f GB/s link; time is wall "
+        "time\nspillway: %.2f GiB virtual and memory limit, %.2f GiB headroom, idle floor %.2f; "
+        "naive: the whole card (the driver knows no emulated size)\n",
+        l.models, GiB(l.weight_bytes()), GiB(l.kv_cache_bytes()), l.layers, GiB(l.total_bytes()),
+        TraceKindName(o.trace), o.seed, o.requests, o.tokens, d.uri, d.name, GiB(d.free_bytes),
+        GiB(d.total_bytes), GiB(d.capacity_bytes), d.scale, d.kernels, d.device_bandwidth / 1e9,
+        d.link_bandwidth / 1e9, GiB(d.virtual_bytes), GiB(d.headroom_bytes),
+        o.idle_floor_fraction);
+  }
   return absl::StrFormat(
       "%d models x (%.2f GiB weights + %.2f GiB KV cache, %d layers) = %.1f GiB, trace %s "
       "(seed %u): %d requests x %d tokens\n"
@@ -58,9 +73,13 @@ std::string FormatTable(const Comparison& c) {
       row.push_back(r.model_seconds.empty() ? "-"
                                             : absl::StrFormat("%.2f", r.model_tokens_per_s(m)));
     }
-    row.push_back(absl::StrFormat("%.1f", GiB(r.counters.bytes_h2d)));
-    row.push_back(absl::StrFormat("%.1f", GiB(r.counters.bytes_d2h)));
-    row.push_back(absl::StrCat(r.counters.faults));
+    if (r.counted) {
+      row.push_back(absl::StrFormat("%.1f", GiB(r.counters.bytes_h2d)));
+      row.push_back(absl::StrFormat("%.1f", GiB(r.counters.bytes_d2h)));
+      row.push_back(absl::StrCat(r.counters.faults));
+    } else {
+      row.insert(row.end(), 3, "n/a");
+    }
     row.push_back(absl::StrFormat("%.2f", RatioToBound(r, c.bound)));
     rows.push_back(std::move(row));
   }
@@ -80,11 +99,12 @@ std::string FormatTable(const Comparison& c) {
   }
   const OfflineBound& b = c.bound;
   out += absl::StrFormat(
-      "\nper-model columns: tokens/s while that model's requests were served.\n"
+      "\nper-model columns: tokens/s while that model's requests were served.%s\n"
       "bound: Belady's MIN with bypass over %u pages of device memory: %u misses "
       "(%u served without caching) of %u page reads = %.1f GiB host-to-device, "
       "%.2f s on the link; kernels read %.1f GiB = %.2f s of device memory; bound = %.2f s.\n",
-      c.options.device.capacity() / c.layout.page_size, b.counts.misses, b.counts.bypassed,
+      c.real_device.has_value() ? " n/a: the driver counts no faults or bytes moved." : "",
+      DeviceCapacity(c) / c.layout.page_size, b.counts.misses, b.counts.bypassed,
       b.counts.accesses, GiB(b.bytes_h2d), b.link_seconds, GiB(b.device_read_bytes),
       b.device_seconds, b.seconds);
   return out;
@@ -105,11 +125,25 @@ std::string FormatJson(const Comparison& c) {
   absl::StrAppend(&out, "  \"layers\": ", l.layers, ",\n");
   absl::StrAppend(&out, "  \"weight_bytes_per_model\": ", l.weight_bytes(), ",\n");
   absl::StrAppend(&out, "  \"kv_cache_bytes_per_model\": ", l.kv_cache_bytes(), ",\n");
-  absl::StrAppend(&out, "  \"device_capacity_bytes\": ", o.device.capacity(), ",\n");
-  absl::StrAppend(&out, "  \"device_bandwidth\": ", Number(o.device.device_bandwidth), ",\n");
-  absl::StrAppend(&out, "  \"link_bandwidth\": ", Number(o.device.link_bandwidth), ",\n");
-  absl::StrAppend(&out, "  \"fault_latency_ns\": ", Number(o.device.fault_latency_ns), ",\n");
-  absl::StrAppend(&out, "  \"page_bytes\": ", o.device.page_size, ",\n");
+  const RealDeviceSetup* real = c.real_device.has_value() ? &*c.real_device : nullptr;
+  absl::StrAppend(&out, "  \"device\": ", Quoted(real ? real->uri : o.device_uri), ",\n");
+  absl::StrAppend(&out, "  \"clock\": ", Quoted(real ? "wall" : "modeled"), ",\n");
+  absl::StrAppend(&out, "  \"device_capacity_bytes\": ", DeviceCapacity(c), ",\n");
+  absl::StrAppend(&out, "  \"device_bandwidth\": ",
+                  Number(real ? real->device_bandwidth : o.device.device_bandwidth), ",\n");
+  absl::StrAppend(&out, "  \"link_bandwidth\": ",
+                  Number(real ? real->link_bandwidth : o.device.link_bandwidth), ",\n");
+  if (real != nullptr) {
+    absl::StrAppend(&out, "  \"device_name\": ", Quoted(real->name), ",\n");
+    absl::StrAppend(&out, "  \"device_total_bytes\": ", real->total_bytes, ",\n");
+    absl::StrAppend(&out, "  \"device_free_bytes\": ", real->free_bytes, ",\n");
+    absl::StrAppend(&out, "  \"device_headroom_bytes\": ", real->headroom_bytes, ",\n");
+    absl::StrAppend(&out, "  \"size_scale\": ", Number(real->scale), ",\n");
+    absl::StrAppend(&out, "  \"kernels\": ", Quoted(real->kernels), ",\n");
+  } else {
+    absl::StrAppend(&out, "  \"fault_latency_ns\": ", Number(o.device.fault_latency_ns), ",\n");
+  }
+  absl::StrAppend(&out, "  \"page_bytes\": ", c.layout.page_size, ",\n");
   absl::StrAppend(&out, "  \"virtual_size_bytes\": ", o.virtual_size, ",\n");
   absl::StrAppend(&out, "  \"idle_floor_fraction\": ", Number(o.idle_floor_fraction), ",\n");
   absl::StrAppend(&out, "  \"bound_seconds\": ", Number(c.bound.seconds), ",\n");
@@ -142,7 +176,8 @@ std::string FormatJson(const Comparison& c) {
                                                        {"writeback_bytes", k.writeback_bytes},
                                                        {"migrated_bytes", k.migrated_bytes},
                                                        {"kernels", k.kernels}}) {
-      fields.emplace_back(name, absl::StrCat(value));
+      // A real device counts none of these: null, not a made-up 0.
+      fields.emplace_back(name, r.counted ? absl::StrCat(value) : "null");
     }
     fields.emplace_back("ratio_to_bound", Number(RatioToBound(r, c.bound)));
     if (r.bound.has_value()) {

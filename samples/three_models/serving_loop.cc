@@ -1,13 +1,14 @@
 #include "three_models/serving_loop.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "spillway/hal/status.h"
-#include "three_models/decode_step.h"
 
 namespace spillway::samples::three_models {
 
-absl::StatusOr<PolicyResult> ServeRequests(Policy policy, fake::FakeDevice& device,
-                                           hal::Stream& compute, const ModelLayout& layout,
+absl::StatusOr<PolicyResult> ServeRequests(Policy policy, DecodeDevice& device,
+                                           const ModelLayout& layout,
                                            const std::vector<ModelBuffers>& buffers,
                                            const std::vector<Request>& requests,
                                            const BeforeRequest& before_request,
@@ -19,8 +20,8 @@ absl::StatusOr<PolicyResult> ServeRequests(Policy policy, fake::FakeDevice& devi
     }
   }
   SPILLWAY_RETURN_IF_ERROR(device.Synchronize());
-  const fake::FakeCounters before = device.counters();
-  const double start_ns = device.TimeNs();
+  const std::optional<fake::FakeCounters> before = device.Counters();
+  const double start_ns = device.NowNs();
 
   PolicyResult result;
   result.policy = policy;
@@ -33,10 +34,9 @@ absl::StatusOr<PolicyResult> ServeRequests(Policy policy, fake::FakeDevice& devi
     if (before_request) SPILLWAY_RETURN_IF_ERROR(before_request(i));
     for (int t = 0; t < r.tokens; ++t) {
       SPILLWAY_RETURN_IF_ERROR(
-          LaunchDecodeStep(device, compute, layout, buffers[r.model], position[r.model]++));
-      SPILLWAY_RETURN_IF_ERROR(compute.Synchronize());
+          device.RunDecodeStep(layout, buffers[r.model], position[r.model]++));
     }
-    const double end_ns = device.StreamTimeNs(compute);
+    const double end_ns = device.NowNs();
     result.model_tokens[r.model] += static_cast<uint64_t>(r.tokens);
     result.model_seconds[r.model] += (end_ns - previous_end_ns) / 1e9;
     result.tokens += static_cast<uint64_t>(r.tokens);
@@ -44,7 +44,9 @@ absl::StatusOr<PolicyResult> ServeRequests(Policy policy, fake::FakeDevice& devi
     if (progress) progress({policy, i + 1, requests.size(), (end_ns - start_ns) / 1e9});
   }
   result.seconds = (previous_end_ns - start_ns) / 1e9;
-  result.counters = device.counters() - before;
+  const std::optional<fake::FakeCounters> after = device.Counters();
+  result.counted = before.has_value() && after.has_value();
+  if (result.counted) result.counters = *after - *before;
   return result;
 }
 

@@ -8,8 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "spillway/backends/fake/fake_device.h"
-#include "spillway/hal/stream.h"
+#include "three_models/decode_device.h"
 #include "three_models/model_buffers.h"
 #include "three_models/model_layout.h"
 #include "three_models/policy_result.h"
@@ -21,16 +20,16 @@ namespace spillway::samples::three_models {
 // token finish: where a policy gives its hints.
 using BeforeRequest = std::function<absl::Status(size_t index)>;
 
-// Serves `requests` on `compute` (a stream of `device`), with the models in
-// `buffers` (one per model of `layout`, already loaded). After each step the
-// host waits for the step to finish, as a server does to sample the next
-// token, so hints given between steps happen at the right modeled time.
-// Counters and time are measured from the call (after the device is
-// synchronized) to the end of the last token. Errors: the hook's and the
-// device's, as they are; INVALID_ARGUMENT when a request names a model
-// without buffers. Thread-compatible.
-absl::StatusOr<PolicyResult> ServeRequests(Policy policy, fake::FakeDevice& device,
-                                           hal::Stream& compute, const ModelLayout& layout,
+// Serves `requests` on `device`, with the models in `buffers` (one per model
+// of `layout`, already loaded). After each step the host waits for the step
+// to finish, as a server does to sample the next token, so hints given
+// between steps happen at the right time. Counters and time are measured
+// from the call (after the device is synchronized) to the end of the last
+// token; counters are left unset where the device keeps none. Errors: the
+// hook's and the device's, as they are; INVALID_ARGUMENT when a request
+// names a model without buffers. Thread-compatible.
+absl::StatusOr<PolicyResult> ServeRequests(Policy policy, DecodeDevice& device,
+                                           const ModelLayout& layout,
                                            const std::vector<ModelBuffers>& buffers,
                                            const std::vector<Request>& requests,
                                            const BeforeRequest& before_request,

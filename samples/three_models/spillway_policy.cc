@@ -10,10 +10,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "spillway/backends/fake/fake_device.h"
 #include "spillway/hal/status.h"
 #include "spillway/hal/stream.h"
 #include "spillway/runtime.h"
+#include "three_models/fake_decode_device.h"
 #include "three_models/model_buffers.h"
 #include "three_models/serving_loop.h"
 
@@ -74,12 +74,12 @@ class RuntimeAllocations {
 
 absl::StatusOr<PolicyResult> Serve(runtime::VirtualDevice& vdev, const ModelLayout& layout,
                                    const std::vector<Request>& requests,
+                                   const DecodeDeviceFactory& decode_device,
                                    const ProgressFn& progress) {
-  fake::FakeDevice* device = fake::AsFakeDevice(&vdev.device());
-  if (device == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        vdev.device().uri(), " is not a fake device: this sample needs the fake's modeled clock"));
-  }
+  hal::Device& device = vdev.device();
+  SPILLWAY_ASSIGN_OR_RETURN(
+      std::unique_ptr<DecodeDevice> decode,
+      decode_device ? decode_device(device) : CreateFakeDecodeDevice(device));
   RuntimeAllocations allocations(vdev);
   std::vector<ModelBuffers> buffers(layout.models);
   for (int m = 0; m < layout.models; ++m) {
@@ -93,9 +93,8 @@ absl::StatusOr<PolicyResult> Serve(runtime::VirtualDevice& vdev, const ModelLayo
         allocations.Allocate(layout.kv_cache_bytes(),
                              {.role = runtime::BufferRole::kKvCache, .group = group}));
   }
-  SPILLWAY_RETURN_IF_ERROR(LoadIntoHostMemory(*device, layout, buffers));
-  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> compute, device->CreateStream());
-  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> copy, device->CreateStream());
+  SPILLWAY_RETURN_IF_ERROR(decode->LoadModels(layout, buffers));
+  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> copy, device.CreateStream());
 
   std::optional<int> active;
   auto before_request = [&](size_t i) -> absl::Status {
@@ -113,8 +112,8 @@ absl::StatusOr<PolicyResult> Serve(runtime::VirtualDevice& vdev, const ModelLayo
     }
     return absl::OkStatus();
   };
-  return ServeRequests(Policy::kSpillway, *device, *compute, layout, buffers, requests,
-                       before_request, progress);
+  return ServeRequests(Policy::kSpillway, *decode, layout, buffers, requests, before_request,
+                       progress);
 }
 
 }  // namespace
@@ -133,6 +132,12 @@ absl::StatusOr<PolicyResult> ServeWithSpillway(hal::Registry& registry, const Mo
   runtime::RuntimeConfig config;
   SPILLWAY_RETURN_IF_ERROR(config.SetVirtualSize(std::nullopt, options.virtual_size));
   config.SetOversubscribe(true);
+  if (options.memory_limit.has_value()) {
+    SPILLWAY_RETURN_IF_ERROR(config.SetMemoryLimit(std::nullopt, *options.memory_limit));
+  }
+  if (options.device_headroom > 0) {
+    SPILLWAY_RETURN_IF_ERROR(config.SetDeviceHeadroom(std::nullopt, options.device_headroom));
+  }
   SPILLWAY_RETURN_IF_ERROR(config.SetLedgerPath(ledger_path));
 
   RuntimeOptions runtime_options;
@@ -142,7 +147,7 @@ absl::StatusOr<PolicyResult> ServeWithSpillway(hal::Registry& registry, const Mo
   runtime_options.idle_floor_fraction = options.idle_floor_fraction;
   SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<Runtime> rt, Runtime::Open(runtime_options));
   SPILLWAY_ASSIGN_OR_RETURN(runtime::VirtualDevice * vdev, rt->Device(0));
-  return Serve(*vdev, layout, requests, progress);
+  return Serve(*vdev, layout, requests, options.decode_device, progress);
 }
 
 }  // namespace spillway::samples::three_models

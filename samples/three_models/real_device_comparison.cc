@@ -1,0 +1,221 @@
+#include "three_models/real_device_comparison.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "spillway/hal/registry.h"
+#include "spillway/hal/status.h"
+#include "spillway/hal/stream.h"
+#include "spillway/hal/types.h"
+#include "spillway/runtime.h"
+#include "three_models/cuda_decode_kernels.h"
+#include "three_models/host_decode_kernels.h"
+#include "three_models/kernel_decode_device.h"
+#include "three_models/naive_policy.h"
+#include "three_models/spillway_policy.h"
+
+namespace spillway::samples::three_models {
+namespace {
+
+constexpr uint64_t kPageSize = 2ull << 20;  // the bound's page, UVM's largest migration unit
+constexpr uint64_t kDefaultCapacity = 23ull << 30;
+// Managed memory is kept below this share of the card's free memory: asking
+// a driver for more than is free can wedge the GPU.
+constexpr double kFreeShare = 0.9;
+// Below this the models are too small to say anything about 13B models.
+constexpr double kMinScale = 0.02;
+
+double Seconds(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+uint64_t RoundDown(uint64_t bytes, uint64_t unit) { return bytes / unit * unit; }
+
+// Frees a HAL allocation on every path.
+class ScopedAllocation {
+ public:
+  static absl::StatusOr<ScopedAllocation> Allocate(hal::Device& device, hal::MemoryKind kind,
+                                                   uint64_t size) {
+    SPILLWAY_ASSIGN_OR_RETURN(void* ptr, device.Allocate(kind, size));
+    return ScopedAllocation(device, ptr);
+  }
+  ScopedAllocation(ScopedAllocation&& other) noexcept
+      : device_(other.device_), ptr_(std::exchange(other.ptr_, nullptr)) {}
+  ScopedAllocation& operator=(ScopedAllocation&&) = delete;
+  ~ScopedAllocation() {
+    if (ptr_ != nullptr) (void)device_.Free(ptr_);
+  }
+  void* get() const { return ptr_; }
+
+ private:
+  ScopedAllocation(hal::Device& device, void* ptr) : device_(device), ptr_(ptr) {}
+  hal::Device& device_;
+  void* ptr_;
+};
+
+absl::StatusOr<std::unique_ptr<DecodeKernels>> MakeKernels(KernelKind kind,
+                                                           const hal::Device& device) {
+  if (kind == KernelKind::kHost) return CreateHostDecodeKernels();
+  if (!absl::StartsWith(device.uri(), "cuda://")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the CUDA kernels run on cuda:// devices only, not ", device.uri(),
+        " (--kernels host runs them on the CPU, for CPU fakes)"));
+  }
+  return CreateCudaDecodeKernels(device.properties().ordinal);
+}
+
+// The layer kernel over device memory: the device-memory bandwidth that the
+// bound's device term uses. Best of a few runs after a warm-up.
+absl::StatusOr<double> MeasureDeviceBandwidth(hal::Device& device, DecodeKernels& kernels,
+                                              uint64_t bytes) {
+  SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation buffer,
+                            ScopedAllocation::Allocate(device, hal::MemoryKind::kDevice, bytes));
+  SPILLWAY_RETURN_IF_ERROR(device.Fill(buffer.get(), 0x5a, bytes));
+  double best = 0;
+  for (int run = 0; run < 6; ++run) {
+    const auto start = std::chrono::steady_clock::now();
+    SPILLWAY_RETURN_IF_ERROR(kernels.LaunchLayer(buffer.get(), bytes - 16, buffer.get(), 0,
+                                                 static_cast<char*>(buffer.get()) + bytes - 16,
+                                                 16));
+    SPILLWAY_RETURN_IF_ERROR(kernels.Synchronize());
+    const double s = Seconds(std::chrono::steady_clock::now() - start);
+    if (run > 0 && s > 0) best = std::max(best, static_cast<double>(bytes) / s);
+  }
+  if (!(best > 0)) return absl::InternalError("the device bandwidth could not be measured");
+  return best;
+}
+
+// Managed memory written by the host, then prefetched to the device: what the
+// link gives the bound's transfers. Best of a few runs.
+absl::StatusOr<double> MeasureLinkBandwidth(hal::Device& device, uint64_t bytes) {
+  SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation buffer,
+                            ScopedAllocation::Allocate(device, hal::MemoryKind::kManaged, bytes));
+  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> stream, device.CreateStream());
+  const hal::Location here = hal::Location::Device(device.properties().ordinal);
+  double best = 0;
+  for (int run = 0; run < 3; ++run) {
+    std::memset(buffer.get(), 0x5a + run, bytes);  // every page back on the host
+    SPILLWAY_RETURN_IF_ERROR(device.Synchronize());
+    const auto start = std::chrono::steady_clock::now();
+    SPILLWAY_RETURN_IF_ERROR(device.Prefetch(buffer.get(), bytes, here, *stream));
+    SPILLWAY_RETURN_IF_ERROR(stream->Synchronize());
+    const double s = Seconds(std::chrono::steady_clock::now() - start);
+    if (s > 0) best = std::max(best, static_cast<double>(bytes) / s);
+  }
+  if (!(best > 0)) return absl::InternalError("the link bandwidth could not be measured");
+  return best;
+}
+
+}  // namespace
+
+absl::StatusOr<Comparison> RunRealDeviceComparison(const ComparisonOptions& options,
+                                                   const ProgressFn& progress) {
+  if (!(options.idle_floor_fraction >= 0 && options.idle_floor_fraction <= 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("idle floor fraction ", options.idle_floor_fraction, ": must be in [0, 1]"));
+  }
+  hal::Registry registry;
+  SPILLWAY_RETURN_IF_ERROR(RegisterBuiltinBackends(registry));
+  absl::StatusOr<hal::Device*> opened = registry.OpenDevice(options.device_uri);
+  if (!opened.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot open ", options.device_uri, ": ", opened.status().message()));
+  }
+  hal::Device& device = **opened;
+  if (!device.properties().Has(hal::kCapManagedMemory)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(device.uri(), " has no managed memory: the naive policy needs it"));
+  }
+  // Fail before any memory is touched when the kernels cannot run.
+  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<DecodeKernels> probe,
+                            MakeKernels(options.kernels, device));
+  SPILLWAY_ASSIGN_OR_RETURN(hal::MemoryInfo memory, device.GetMemoryInfo());
+
+  Comparison c;
+  c.options = options;
+  RealDeviceSetup setup;
+  setup.uri = device.uri();
+  setup.name = device.properties().name;
+  setup.total_bytes = memory.total;
+  setup.free_bytes = memory.free;
+  setup.kernels = probe->name();
+
+  // Sizes: capacity and virtual size keep the 23:46 of the fake's setup.
+  const uint64_t capacity = options.device_memory.value_or(kDefaultCapacity);
+  const double wanted_virtual = 2.0 * static_cast<double>(capacity);
+  const double room = kFreeShare * static_cast<double>(memory.free);
+  setup.scale = std::min(1.0, room / wanted_virtual);
+  if (setup.scale < kMinScale) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s has %.2f GiB free: too little for %.2f GiB of emulated device memory even scaled to "
+        "%.0f%%; pass smaller --device-memory, --weights and --kv-cache",
+        device.uri(), static_cast<double>(memory.free) / (1ull << 30),
+        static_cast<double>(capacity) / (1ull << 30), kMinScale * 100));
+  }
+  auto scaled = [&](uint64_t bytes) {
+    return static_cast<uint64_t>(static_cast<double>(bytes) * setup.scale);
+  };
+  c.options.model.weight_bytes = std::max<uint64_t>(scaled(options.model.weight_bytes), 1);
+  c.options.model.kv_cache_bytes = std::max<uint64_t>(scaled(options.model.kv_cache_bytes), 1);
+  SPILLWAY_ASSIGN_OR_RETURN(c.layout,
+                            MakeModelLayout(c.options.model, options.models, kPageSize));
+  setup.capacity_bytes = RoundDown(scaled(capacity), kPageSize);
+  // Whole pages per layer can round the models above twice the capacity.
+  setup.virtual_bytes = std::max(2 * setup.capacity_bytes, c.layout.total_bytes());
+  if (setup.capacity_bytes == 0 || static_cast<double>(setup.virtual_bytes) > room) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s: %.2f GiB of models (%.2f GiB emulated device memory) do not fit in 90%% of its "
+        "%.2f GiB free; pass smaller --weights, --kv-cache or --device-memory",
+        device.uri(), static_cast<double>(c.layout.total_bytes()) / (1ull << 30),
+        static_cast<double>(setup.capacity_bytes) / (1ull << 30),
+        static_cast<double>(memory.free) / (1ull << 30)));
+  }
+  setup.headroom_bytes = memory.free - setup.capacity_bytes;
+  c.options.device_memory = setup.capacity_bytes;
+  c.options.virtual_size = setup.virtual_bytes;
+  SPILLWAY_ASSIGN_OR_RETURN(
+      c.requests, MakeRequestTrace(options.trace, options.requests, options.tokens, options.models,
+                                   options.seed));
+
+  // A quarter of the emulated card, at most 1 GiB: long enough to time.
+  const uint64_t probe_bytes =
+      std::max<uint64_t>(RoundDown(std::min<uint64_t>(setup.capacity_bytes / 4, 1ull << 30), kPageSize),
+                         kPageSize);
+  SPILLWAY_ASSIGN_OR_RETURN(setup.device_bandwidth,
+                            MeasureDeviceBandwidth(device, *probe, probe_bytes));
+  SPILLWAY_ASSIGN_OR_RETURN(setup.link_bandwidth, MeasureLinkBandwidth(device, probe_bytes));
+  probe.reset();
+  SPILLWAY_ASSIGN_OR_RETURN(
+      c.bound, ComputeOfflineBound(c.layout, c.requests, setup.capacity_bytes,
+                                   setup.link_bandwidth, setup.device_bandwidth));
+  c.real_device = setup;
+
+  const KernelKind kind = options.kernels;
+  const DecodeDeviceFactory decode_device =
+      [kind](hal::Device& d) -> absl::StatusOr<std::unique_ptr<DecodeDevice>> {
+    SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<DecodeKernels> kernels, MakeKernels(kind, d));
+    return CreateKernelDecodeDevice(d, std::move(kernels));
+  };
+  SPILLWAY_RETURN_IF_ERROR(RunPolicies(
+      c, [&] { return ServeNaive(device, c.layout, c.requests, progress, decode_device); },
+      [&] {
+        SpillwayOptions spillway;
+        spillway.device_uri = device.uri();
+        spillway.decode_device = decode_device;
+        spillway.virtual_size = setup.virtual_bytes;
+        spillway.memory_limit = setup.virtual_bytes;
+        spillway.device_headroom = setup.headroom_bytes;
+        spillway.idle_floor_fraction = options.idle_floor_fraction;
+        return ServeWithSpillway(registry, c.layout, c.requests, spillway, progress);
+      }));
+  return c;
+}
+
+}  // namespace spillway::samples::three_models
