@@ -298,6 +298,10 @@ absl::StatusOr<std::unique_ptr<hal::Stream>> FakeDevice::DoCreateStream() {
   absl::MutexLock lock(&state_->mu);
   SPILLWAY_RETURN_IF_ERROR(state_->injector.Check(FakeOp::kCreateStream));
   auto stream = std::make_unique<FakeStream>(*this);
+  // A new stream starts at the host's present: nothing can have been
+  // enqueued on it before it existed, so a time measured from its clock
+  // never includes earlier work.
+  stream->time_ns = state_->host_time;
   state_->streams.insert(stream.get());
   return std::unique_ptr<hal::Stream>(std::move(stream));
 }

@@ -180,6 +180,13 @@ TEST(FakeDeviceTest, SynchronousCopiesAndFillsTakeModeledTime) {
   EXPECT_DOUBLE_EQ(d.TimeNs(), 2.3 * kMs);
   ASSERT_TRUE(d.Fill(host.data(), 0, 2 * kMiB).ok());  // host memory: no device time
   EXPECT_DOUBLE_EQ(d.TimeNs(), 2.3 * kMs);
+  // A stream made now starts at the host's present, so timing from its clock
+  // leaves out the earlier synchronous work.
+  auto fresh = *d.CreateStream();
+  EXPECT_DOUBLE_EQ(d.StreamTimeNs(*fresh), 2.3 * kMs);
+  ASSERT_TRUE(d.LaunchKernel({{}, {}, 1 * kMs}, *fresh).ok());
+  EXPECT_DOUBLE_EQ(d.StreamTimeNs(*fresh), 3.3 * kMs);
+  ASSERT_TRUE(fresh->Synchronize().ok());
   const FakeCounters c = d.counters();
   EXPECT_EQ(c.bytes_h2d, 2 * kMiB);
   EXPECT_EQ(c.bytes_d2h, 2 * kMiB);
