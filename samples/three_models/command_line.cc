@@ -76,7 +76,9 @@ modeled clock (default calibration: an A10-class card on PCIe Gen4).
                                     fakes of vendor libraries only)
   --help                            this text
 
-Progress goes to stderr; the table (or JSON) to stdout.
+Progress goes to stderr; the table (or JSON) to stdout. Exit status: 0 on
+success, 2 for a bad command line, 3 when the device cannot be used here (no
+GPU, no driver, no CUDA toolkit at build time), 1 for any other error.
 )";
 }
 

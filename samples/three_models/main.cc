@@ -1,13 +1,16 @@
 // spillway-three-models: three 13B models on one 23 GiB device, under the
 // naive policy, under spillway, and against the offline optimum
 // (docs/three-models.md). Usage: spillway-three-models --help.
-// Exit status: 0 on success, 2 for a bad command line, 1 for any other error.
+// Exit status: 0 on success, 2 for a bad command line, 3 when the device
+// cannot be used here (UNAVAILABLE: no GPU, no driver, built without the CUDA
+// toolkit), 1 for any other error.
 #include <unistd.h>
 
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_format.h"
 #include "three_models/command_line.h"
 #include "three_models/comparison.h"
@@ -46,7 +49,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<sample::Comparison> comparison = sample::RunComparison(cl->options, ShowProgress);
   if (!comparison.ok()) {
     std::fprintf(stderr, "spillway-three-models: %s\n", comparison.status().ToString().c_str());
-    return 1;
+    return comparison.status().code() == absl::StatusCode::kUnavailable ? 3 : 1;
   }
   const std::string out =
       cl->json ? sample::FormatJson(*comparison) : sample::FormatTable(*comparison);
