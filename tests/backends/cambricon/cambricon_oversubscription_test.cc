@@ -1,129 +1,26 @@
-// spillway::Runtime oversubscribing a Cambricon device through the real
-// backend and the CPU fake of libcnrt.so. CNRT 6 has no managed memory, so
-// the runtime spills to pinned host memory where the device uses host memory
-// at the CPU's address, and refuses clearly where it cannot. The limit holds.
-#include <unistd.h>
-
-#include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <memory>
+// The runtime oversubscription suite (tests/runtime/oversubscription) over
+// the Cambricon backend and the CPU fake of libcnrt.so. CNRT 6 has no managed
+// memory, so the overflow spills to pinned host memory the device uses at the
+// CPU's address, or is refused where it cannot.
 #include <string>
-#include <vector>
 
-#include "absl/status/status.h"
 #include "cambricon_test_support.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
-#include "spillway/backends/cambricon/cambricon_backend.h"
-#include "spillway/hal/registry.h"
-#include "spillway/runtime.h"
+#include "oversubscription_suite.h"
 
-namespace spillway {
+namespace spillway::runtime::oversubscription {
 namespace {
 
-using ::testing::HasSubstr;
-
-constexpr uint64_t kMiB = uint64_t{1} << 20;
-
-class CambriconOversubscriptionTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("spillway-cambricon-oversubscription-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    ASSERT_TRUE(config_.SetLedgerPath((dir_ / "ledger").string()).ok());
-    config_.SetOversubscribe(true);
-    // 96 MiB virtual on a 64 MiB card with 48 MiB usable.
-    ASSERT_TRUE(config_.SetMemoryLimit(std::nullopt, 96 * kMiB).ok());
-  }
-  void TearDown() override {
-    runtime_.reset();
-    registry_.reset();
-    cambricon::testing::ResetFakeCnrt();
-    std::filesystem::remove_all(dir_);
-  }
-
-  // The runtime over cambricon://0 of a fake with `spec`.
-  runtime::VirtualDevice* Open(const std::string& spec) {
-    cambricon::testing::ResetFakeCnrt();
-    cambricon::testing::ScopedEnv library(cambricon::kCambriconLibraryEnvVar, SPILLWAY_FAKE_CNRT);
-    cambricon::testing::ScopedEnv fake_spec(fake::kFakeSpecEnvVar, spec);
-    registry_ = std::make_unique<hal::Registry>();
-    EXPECT_TRUE(cambricon::RegisterCambriconBackend(*registry_).ok());
-    RuntimeOptions options;
-    options.config = config_;
-    options.registry = registry_.get();
-    options.devices = {"cambricon://0"};
-    absl::StatusOr<std::unique_ptr<Runtime>> rt = Runtime::Open(std::move(options));
-    EXPECT_TRUE(rt.ok()) << rt.status();
-    if (!rt.ok()) return nullptr;
-    runtime_ = *std::move(rt);
-    runtime::VirtualDevice* dev = *runtime_->Device(0);
-    EXPECT_EQ(dev->device().uri(), "cambricon://0");
-    return dev;
-  }
-
-  // Writes a pattern through the HAL and reads it back: the placement is
-  // usable memory, not just a number.
-  static void ExpectRoundTrip(runtime::VirtualDevice& dev, void* ptr, size_t size) {
-    std::vector<uint8_t> in(size);
-    for (size_t i = 0; i < size; ++i) in[i] = static_cast<uint8_t>(i * 13 + 5);
-    std::vector<uint8_t> out(size, 0);
-    ASSERT_TRUE(dev.device().Copy(ptr, in.data(), size).ok());
-    ASSERT_TRUE(dev.device().Copy(out.data(), ptr, size).ok());
-    EXPECT_EQ(out, in);
-  }
-
-  std::filesystem::path dir_;
-  runtime::RuntimeConfig config_;
-  std::unique_ptr<hal::Registry> registry_;
-  std::unique_ptr<Runtime> runtime_;
-};
-
-TEST_F(CambriconOversubscriptionTest, BeyondTheBudgetSpillsToHostMemoryTheDeviceUses) {
-  runtime::VirtualDevice* dev = Open("memory=64m,reserved=16m");
-  ASSERT_NE(dev, nullptr);
-  ASSERT_FALSE(dev->device().properties().Has(hal::kCapManagedMemory));
-  ASSERT_TRUE(dev->device().properties().Has(hal::kCapHostMappedMemory));
-
-  absl::StatusOr<void*> a = dev->Allocate(32 * kMiB);
-  absl::StatusOr<void*> b = dev->Allocate(32 * kMiB);  // does not fit the 16 MiB left
-  ASSERT_TRUE(a.ok() && b.ok()) << a.status() << " " << b.status();
-  EXPECT_EQ(dev->Describe(*a)->placement, runtime::Placement::kDevice);
-  EXPECT_EQ(dev->Describe(*b)->placement, runtime::Placement::kHostSpill);
-  EXPECT_EQ(dev->device().Classify(*b), hal::Endpoint::kPinnedHost);
-  // Host spill is host memory: the CPU writes it, the device reads it.
-  std::memset(*b, 0x3c, kMiB);
-  std::vector<uint8_t> read(kMiB);
-  ASSERT_TRUE(dev->device().Copy(read.data(), *b, kMiB).ok());
-  EXPECT_EQ(read, std::vector<uint8_t>(kMiB, 0x3c));
-  ExpectRoundTrip(*dev, *a, 4 * kMiB);
-
-  absl::StatusOr<runtime::VirtualMemoryInfo> info = dev->GetMemoryInfo();
-  ASSERT_TRUE(info.ok()) << info.status();
-  EXPECT_EQ(info->device_used, 32 * kMiB);
-  EXPECT_EQ(info->host_spill_used, 32 * kMiB);
-  EXPECT_LE(info->device_used, dev->options().device_budget);
-  EXPECT_EQ(dev->Allocate(64 * kMiB).status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_TRUE(dev->Free(*a).ok());
-  EXPECT_TRUE(dev->Free(*b).ok());
-  EXPECT_EQ(dev->GetMemoryInfo()->used, 0u);
+OversubscriptionBackend CambriconBackend() {
+  return {.name = "cambricon",
+          .fake = [](const std::string& spec) -> hal::BackendFactory {
+            // Resets the fake first, so that it reads this spec.
+            return [spec] { return cambricon::testing::FakeCambriconBackend(spec); };
+          },
+          .no_managed_memory = "CNRT 6 has no managed memory (docs/hal.md, 2.1)"};
 }
 
-TEST_F(CambriconOversubscriptionTest, WithoutHostPointerUseBeyondTheBudgetIsRefused) {
-  runtime::VirtualDevice* dev = Open("memory=64m,reserved=16m,host_mapped=0");
-  ASSERT_NE(dev, nullptr);
-  absl::StatusOr<void*> a = dev->Allocate(40 * kMiB);
-  ASSERT_TRUE(a.ok()) << a.status();
-  EXPECT_EQ(dev->Describe(*a)->placement, runtime::Placement::kDevice);
-  absl::StatusOr<void*> b = dev->Allocate(40 * kMiB);
-  EXPECT_EQ(b.status().code(), absl::StatusCode::kFailedPrecondition) << b.status();
-  EXPECT_THAT(b.status().message(), HasSubstr("host-mapped"));
-  EXPECT_EQ(dev->GetMemoryInfo()->used, 40 * kMiB);  // the refusal took nothing
-  EXPECT_TRUE(dev->Free(*a).ok());
-}
+INSTANTIATE_TEST_SUITE_P(Cambricon, RuntimeOversubscriptionTest,
+                         ::testing::Values(CambriconBackend()), OversubscriptionBackendName);
 
 }  // namespace
-}  // namespace spillway
+}  // namespace spillway::runtime::oversubscription

@@ -26,6 +26,7 @@
 #include "spillway/backends/fake/fake_spec.h"
 #include "spillway/backends/hygon/hygon_backend.h"
 #include "spillway/hal/backend.h"
+#include "spillway/hal/registry.h"
 
 namespace spillway::hygon::testing {
 
@@ -57,6 +58,13 @@ class FakeGalaxyHip {
   std::unique_ptr<hal::Backend> CreateBackend() const {
     setenv(fake::kFakeSpecEnvVar, spec_.c_str(), /*overwrite=*/1);
     return CreateHygonBackend({path_});
+  }
+
+  // A registry factory of backends over a new copy simulating `spec`; the
+  // copy lives as long as the factory.
+  static hal::BackendFactory Factory(const std::string& spec) {
+    auto fake = std::make_shared<const FakeGalaxyHip>(spec);
+    return [fake] { return fake->CreateBackend(); };
   }
 
  private:

@@ -24,6 +24,7 @@
 #include "spillway/backends/fake/fake_spec.h"
 #include "spillway/backends/levelzero/levelzero_backend.h"
 #include "spillway/hal/backend.h"
+#include "spillway/hal/registry.h"
 
 namespace spillway::levelzero::testing {
 
@@ -73,7 +74,20 @@ class FakeLevelZero {
     return CreateLevelZeroBackend(loader_);
   }
 
+  // A registry factory of backends over a new copy simulating `spec`; the
+  // copy lives as long as the factory.
+  static hal::BackendFactory Factory(const std::string& spec) { return FactoryOf(spec, false); }
+  // The same with ZES_ENABLE_SYSMAN=1, so that free memory is reported.
+  static hal::BackendFactory SysmanFactory(const std::string& spec) {
+    return FactoryOf(spec, true);
+  }
+
  private:
+  static hal::BackendFactory FactoryOf(const std::string& spec, bool sysman) {
+    auto fake = std::make_shared<const FakeLevelZero>(spec, sysman);
+    return [fake] { return fake->CreateBackend(); };
+  }
+
   std::string spec_;
   bool sysman_;
   std::filesystem::path dir_;

@@ -3,16 +3,20 @@
 // driver's simulator.
 #include "levelzero_status.h"
 
-#include <memory>
+#include <string>
 #include <vector>
 
 #include "fake_level_zero.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "vendor_fake_suite.h"
 
 namespace spillway::levelzero {
 namespace {
 
+using ::spillway::hal::vendor_fake::VendorFake;
+using ::spillway::hal::vendor_fake::VendorFakeName;
+using ::spillway::hal::vendor_fake::VendorInjectedErrorTest;
 using ::spillway::levelzero::testing::FakeLevelZero;
 using ::testing::HasSubstr;
 
@@ -53,57 +57,20 @@ TEST(LevelZeroStatusTest, MessagesKeepTheDriversNameAndCode) {
   EXPECT_TRUE(ZeStatus(0, "zeMemFree").ok());
 }
 
-struct Injected {
-  const char* fail;  // the fake spec's fail= clause
-  absl::StatusCode code;
-  const char* name;  // the Level Zero name the message must carry
-};
-
-class LevelZeroInjectedErrorTest : public ::testing::TestWithParam<Injected> {};
-
-TEST_P(LevelZeroInjectedErrorTest, AllocationErrorsArriveMapped) {
-  const Injected& p = GetParam();
-  FakeLevelZero fake(std::string("devices=1,memory=64m,fail=allocate:1:") + p.fail);
-  std::unique_ptr<hal::Backend> backend = fake.CreateBackend();
-  ASSERT_TRUE(backend->Availability().ok()) << backend->Availability();
-  hal::Device& d = **backend->GetDevice(0);
-  absl::StatusOr<void*> failed = d.Allocate(hal::MemoryKind::kDevice, 4096);
-  EXPECT_EQ(failed.status().code(), p.code) << failed.status();
-  EXPECT_THAT(failed.status().message(), HasSubstr("zeMemAllocDevice"));
-  EXPECT_THAT(failed.status().message(), HasSubstr(p.name));
-  absl::StatusOr<void*> next = d.Allocate(hal::MemoryKind::kDevice, 4096);
-  ASSERT_TRUE(next.ok()) << next.status();
-  EXPECT_TRUE(d.Free(*next).ok());
-}
-
-TEST_P(LevelZeroInjectedErrorTest, CopyErrorsArriveMapped) {
-  const Injected& p = GetParam();
-  FakeLevelZero fake(std::string("devices=1,memory=64m,fail=copy:1:") + p.fail);
-  std::unique_ptr<hal::Backend> backend = fake.CreateBackend();
-  ASSERT_TRUE(backend->Availability().ok()) << backend->Availability();
-  hal::Device& d = **backend->GetDevice(0);
-  absl::StatusOr<void*> ptr = d.Allocate(hal::MemoryKind::kDevice, 4096);
-  ASSERT_TRUE(ptr.ok()) << ptr.status();
-  std::vector<uint8_t> host(4096);
-  absl::Status failed = d.Copy(*ptr, host.data(), host.size());
-  EXPECT_EQ(failed.code(), p.code) << failed;
-  EXPECT_THAT(failed.message(), HasSubstr("levelzero zeCommandListAppendMemoryCopy failed: "));
-  EXPECT_THAT(failed.message(), HasSubstr(p.name));
-  // The device's command list is still usable.
-  EXPECT_TRUE(d.Copy(*ptr, host.data(), host.size()).ok());
-  EXPECT_TRUE(d.Free(*ptr).ok());
-}
-
+// Errors injected into the driver's simulator, through the real call path
+// (tests/backends/vendor_fake).
 INSTANTIATE_TEST_SUITE_P(
-    Codes, LevelZeroInjectedErrorTest,
-    ::testing::Values(Injected{"resource_exhausted", absl::StatusCode::kResourceExhausted,
-                               "ZE_RESULT_ERROR_OUT_OF_DEVICE_MEMORY"},
-                      Injected{"invalid_argument", absl::StatusCode::kInvalidArgument,
-                               "ZE_RESULT_ERROR_INVALID_ARGUMENT"},
-                      Injected{"unimplemented", absl::StatusCode::kUnimplemented,
-                               "ZE_RESULT_ERROR_UNSUPPORTED_FEATURE"},
-                      Injected{"internal", absl::StatusCode::kInternal, "ZE_RESULT_ERROR_UNKNOWN"}),
-    [](const ::testing::TestParamInfo<Injected>& param) { return std::string(param.param.fail); });
+    LevelZero, VendorInjectedErrorTest,
+    ::testing::Values(VendorFake{
+        .name = "levelzero",
+        .fake = FakeLevelZero::Factory,
+        .errors = {.allocate_call = "zeMemAllocDevice",
+                   .copy_failure = "levelzero zeCommandListAppendMemoryCopy failed: ",
+                   .resource_exhausted = "ZE_RESULT_ERROR_OUT_OF_DEVICE_MEMORY",
+                   .invalid_argument = "ZE_RESULT_ERROR_INVALID_ARGUMENT",
+                   .unimplemented = "ZE_RESULT_ERROR_UNSUPPORTED_FEATURE",
+                   .internal = "ZE_RESULT_ERROR_UNKNOWN"}}),
+    VendorFakeName);
 
 }  // namespace
 }  // namespace spillway::levelzero
