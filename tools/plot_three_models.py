@@ -22,6 +22,19 @@ import json
 import sys
 
 GIB = float(1 << 30)
+
+
+def gib(value):
+    """GiB from a byte count; 0 for null (a real device counts no bytes moved)."""
+    return 0.0 if value is None else value / GIB
+
+
+def cell(value, fmt):
+    """A table cell; n/a for null, as the sample's own table shows it. fmt
+    "gib" shows a byte count in GiB."""
+    if value is None:
+        return "n/a"
+    return f"{value / GIB:.1f}" if fmt == "gib" else format(value, fmt)
 COLORS = {"naive": "#c0504d", "spillway": "#4f81bd", "bound": "#9bbb59"}
 
 
@@ -36,6 +49,8 @@ def load(paths):
                 if field not in p:
                     sys.exit(f"{path}: a policy lacks the field {field!r}")
         label = f'{doc["trace"]}\nN={doc["tokens_per_request"]}'
+        if doc.get("clock") == "wall":
+            label += f'\n{doc.get("device", "real device")}'
         cases.append((label, {p["policy"]: p for p in doc["policies"]}))
     return cases
 
@@ -55,8 +70,9 @@ def markdown(cases):
     for label, by_policy in cases:
         for name, p in by_policy.items():
             print(f'| {label.replace(chr(10), ", ")} | {name} | {p["tokens_per_s"]:.2f} | '
-                  f'{p["ratio_to_bound"]:.2f} | {p["bytes_h2d"] / GIB:.1f} | '
-                  f'{p["bytes_d2h"] / GIB:.1f} | {p["faults"]} |')
+                  f'{p["ratio_to_bound"]:.2f} | {cell(p["bytes_h2d"], "gib")} | '
+                  f'{cell(p["bytes_d2h"], "gib")} | '
+                  f'{cell(p["faults"], "d")} |')
 
 
 def plot(cases, out):
@@ -77,13 +93,14 @@ def plot(cases, out):
         bars = top.bar(px, [p["tokens_per_s"] for _, p in present], width,
                        label=name, color=COLORS.get(name))
         top.bar_label(bars, fmt="%.1f", fontsize=7)
-        h2d = [p["bytes_h2d"] / GIB for _, p in present]
-        d2h = [p["bytes_d2h"] / GIB for _, p in present]
+        # Null on a real device (not counted): drawn as no bar.
+        h2d = [gib(p["bytes_h2d"]) for _, p in present]
+        d2h = [gib(p["bytes_d2h"]) for _, p in present]
         bottom.bar(px, h2d, width, color=COLORS.get(name), label=f"{name} host-to-device")
         bottom.bar(px, d2h, width, bottom=h2d, color=COLORS.get(name), alpha=0.45,
                    hatch="//", label=f"{name} device-to-host")
     top.set_yscale("log")
-    top.set_ylabel("tokens/s (modeled, log scale)")
+    top.set_ylabel("tokens/s (log scale)")
     top.set_title("Three 13B models on one 23 GiB device (fake, default calibration)")
     top.legend()
     bottom.set_ylabel("GiB moved over the link")
