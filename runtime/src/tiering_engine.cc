@@ -4,6 +4,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spillway/hal/status.h"
@@ -60,7 +61,7 @@ std::vector<void*> TieringEngine::PlanningOrder() const {
   return order;
 }
 
-absl::Status TieringEngine::Replan(hal::Stream* stream) {
+absl::Status TieringEngine::Replan(hal::Stream* stream, int mark_tier, uint64_t* promoted) {
   ++counters_.plans;
   const uint64_t unit = options_.granularity;
   std::vector<Buffer*> order;
@@ -74,22 +75,50 @@ absl::Status TieringEngine::Replan(hal::Stream* stream) {
     t += give;
     remaining -= give;
   };
-  // Keep-resident and active buffers take what they need first, then the
-  // groups a prefetch call announced: the application knows they come next,
-  // which beats any floor kept for groups it said nothing about.
-  size_t first_idle = 0;
-  while (first_idle < order.size() && Tier(*order[first_idle]) <= kTierAnticipated) {
-    grant(order[first_idle], order[first_idle]->size);
+  // Keep-resident and active buffers take what they need first.
+  size_t first_other = 0;
+  while (first_other < order.size() && Tier(*order[first_other]) <= kTierActive) {
+    grant(order[first_other], order[first_other]->size);
+    ++first_other;
+  }
+  // Then the groups a prefetch call announced: the application knows they
+  // come next, which beats any floor kept for groups it said nothing about.
+  // But the link moves only so much before the next activation; beyond that
+  // an announced group's bytes cross at the switch anyway, and are better
+  // spent as floors that every group keeps across switches.
+  absl::flat_hash_set<absl::string_view> others;
+  absl::flat_hash_set<absl::string_view> announced;
+  for (size_t i = first_other; i < order.size(); ++i) {
+    others.insert(order[i]->hints.group);
+    if (Tier(*order[i]) == kTierAnticipated) announced.insert(order[i]->hints.group);
+  }
+  uint64_t shared_floor = 0;
+  uint64_t announced_cap = ~0ull;
+  if (options_.size_announced_by_link && timing_.has_window &&
+      timing_.window_bytes < remaining && !others.empty()) {
+    shared_floor = AlignDown((remaining - timing_.window_bytes) / others.size(), unit);
+    if (!announced.empty()) announced_cap = shared_floor + timing_.window_bytes / announced.size();
+  }
+  size_t first_idle = first_other;
+  absl::flat_hash_map<absl::string_view, uint64_t> announced_used;
+  while (first_idle < order.size() && Tier(*order[first_idle]) == kTierAnticipated) {
+    Buffer* b = order[first_idle];
+    uint64_t& u = announced_used[b->hints.group];
+    const uint64_t before = target[b];
+    grant(b, std::min(announced_cap > u ? announced_cap - u : 0, b->size));
+    u += target[b] - before;
     ++first_idle;
   }
   // Then each other group gets an equal floor, then the rest by priority.
   absl::flat_hash_map<absl::string_view, uint64_t> group_floor;
   for (size_t i = first_idle; i < order.size(); ++i) group_floor[order[i]->hints.group] = 0;
-  if (!group_floor.empty() && options_.idle_floor_fraction > 0) {
-    const uint64_t floor = AlignDown(
-        static_cast<uint64_t>(static_cast<double>(remaining) * options_.idle_floor_fraction) /
-            group_floor.size(),
-        unit);
+  if (!group_floor.empty() && (options_.idle_floor_fraction > 0 || shared_floor > 0)) {
+    const uint64_t floor = std::max(
+        shared_floor,
+        AlignDown(
+            static_cast<uint64_t>(static_cast<double>(remaining) * options_.idle_floor_fraction) /
+                group_floor.size(),
+            unit));
     for (size_t i = first_idle; i < order.size(); ++i) {
       uint64_t& left = group_floor[order[i]->hints.group];
       if (left == 0 && floor > 0) left = floor;  // first buffer of the group seen
@@ -104,7 +133,8 @@ absl::Status TieringEngine::Replan(hal::Stream* stream) {
       u += target[b] - before;
     }
   }
-  for (size_t i = first_idle; i < order.size(); ++i) {
+  // Announced groups first: they had the leftover before any cap.
+  for (size_t i = first_other; i < order.size(); ++i) {
     grant(order[i], order[i]->size - target[order[i]]);
   }
   // Demotion advice first: it makes the demoted pages the driver's first
@@ -120,11 +150,85 @@ absl::Status TieringEngine::Replan(hal::Stream* stream) {
     shrinking.push_back(b);
     SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], nullptr));  // advice only
   }
+  // Where the link is free of this plan's promotions up to `mark_tier`: an
+  // announcement's transfer starts there at the earliest, and its own plan
+  // marks where it ends.
+  const uint64_t promoted_before = counters_.promoted_bytes;
+  bool marked = false;
+  auto mark = [&] {
+    marked = true;
+    if (promoted != nullptr) *promoted = counters_.promoted_bytes - promoted_before;
+    if (stream == nullptr || !options_.size_announced_by_link) return;
+    if (timing_.link_free == nullptr) {
+      absl::StatusOr<std::unique_ptr<hal::Event>> event = device_.CreateEvent();
+      if (event.ok()) timing_.link_free = std::move(*event);
+    }
+    if (timing_.link_free != nullptr && !timing_.link_free->Record(*stream).ok()) {
+      timing_.link_free.reset();
+    }
+  };
   for (Buffer* b : order) {
+    if (!marked && Tier(*b) > mark_tier) mark();
     if (!shrinks(b)) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
   }
+  if (!marked) mark();
   for (Buffer* b : shrinking) SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], stream));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<hal::Event>> TieringEngine::HostPresent() {
+  // Nothing is enqueued on a stream created now, so an event recorded on it
+  // completes at once, stamped with the present.
+  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> stream, device_.CreateStream());
+  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Event> event, device_.CreateEvent());
+  SPILLWAY_RETURN_IF_ERROR(event->Record(*stream));
+  SPILLWAY_RETURN_IF_ERROR(event->Synchronize());
+  return event;
+}
+
+void TieringEngine::MarkAnnouncement(hal::Stream& stream) {
+  timing_.pending = false;
+  if (!options_.size_announced_by_link || timing_.link_free == nullptr) return;
+  absl::StatusOr<std::unique_ptr<hal::Event>> now = HostPresent();
+  if (!now.ok()) return;
+  if (timing_.queued == nullptr) {
+    absl::StatusOr<std::unique_ptr<hal::Event>> event = device_.CreateEvent();
+    if (!event.ok()) return;
+    timing_.queued = std::move(*event);
+  }
+  if (!timing_.queued->Record(stream).ok()) return;
+  // The previous plan's end becomes the start; the announcement's own plan
+  // records the end into the other event.
+  std::swap(timing_.start, timing_.link_free);
+  timing_.host_then = std::move(*now);
+  timing_.pending = true;
+}
+
+void TieringEngine::MeasureAnnouncement() {
+  if (!timing_.pending) return;
+  timing_.pending = false;
+  if (timing_.start == nullptr || timing_.link_free == nullptr) return;
+  absl::StatusOr<std::unique_ptr<hal::Event>> now = HostPresent();
+  if (!now.ok()) return;
+  // The transfer could start once both the link and the host were there.
+  // A device whose events are not complete yet answers with an error, and
+  // this round goes unmeasured.
+  absl::StatusOr<float> since_link = (*now)->ElapsedMillisecondsSince(*timing_.start);
+  absl::StatusOr<float> since_host = (*now)->ElapsedMillisecondsSince(*timing_.host_then);
+  if (!since_link.ok() || !since_host.ok()) return;
+  const double window_ms = std::max(0.0, static_cast<double>(std::min(*since_link, *since_host)));
+  if (timing_.bytes > 0) {
+    absl::StatusOr<float> after_queue = timing_.link_free->ElapsedMillisecondsSince(*timing_.queued);
+    absl::StatusOr<float> after_host =
+        timing_.link_free->ElapsedMillisecondsSince(*timing_.host_then);
+    if (after_queue.ok() && after_host.ok()) {
+      const double busy_ms = std::min(*after_queue, *after_host);
+      if (busy_ms > 0) timing_.bytes_per_ms = static_cast<double>(timing_.bytes) / busy_ms;
+    }
+  }
+  if (timing_.bytes_per_ms <= 0) return;
+  timing_.window_bytes = static_cast<uint64_t>(timing_.bytes_per_ms * window_ms);
+  timing_.has_window = true;
 }
 
 absl::Status TieringEngine::Move(Buffer& buffer, uint64_t target, hal::Stream* stream) {
@@ -209,7 +313,7 @@ absl::Status TieringEngine::AddBuffer(void* ptr, uint64_t size, const BufferHint
   buffer.order = ++clock_;
   buffers_.emplace(ptr, std::move(buffer));
   groups_.try_emplace(hints.group);
-  return Replan(nullptr);
+  return Replan(nullptr, kTierIdle);
 }
 
 absl::Status TieringEngine::RemoveBuffer(void* ptr) {
@@ -224,7 +328,7 @@ absl::Status TieringEngine::RemoveBuffer(void* ptr) {
                                       [&](const auto& kv) { return kv.second.hints.group == group; });
   if (!group_left) groups_.erase(group);
   // Freed budget goes to others at the next plan; advice only, no transfer here.
-  return Replan(nullptr);
+  return Replan(nullptr, kTierIdle);
 }
 
 absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& stream) {
@@ -239,7 +343,8 @@ absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& strea
   active_group_ = std::string(group);
   has_active_ = true;
   ++counters_.activations;
-  return Replan(&stream);
+  MeasureAnnouncement();
+  return Replan(&stream, kTierActive);
 }
 
 absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Stream& stream) {
@@ -254,13 +359,18 @@ absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Str
     if (has_active_ && group == active_group_) continue;
     groups_[group].anticipated = stamp;
   }
-  return Replan(&stream);
+  MarkAnnouncement(stream);
+  const absl::Status status = Replan(&stream, kTierAnticipated, &timing_.bytes);
+  if (timing_.link_free == nullptr) timing_.pending = false;
+  return status;
 }
 
 absl::Status TieringEngine::SetBudget(uint64_t budget_bytes, hal::Stream* stream) {
   absl::MutexLock lock(&mu_);
   options_.budget_bytes = budget_bytes;
-  return Replan(stream);
+  // Moves for the new budget would count as the announcement's transfer.
+  if (stream != nullptr) timing_.pending = false;
+  return Replan(stream, kTierIdle);
 }
 
 TieringSnapshot TieringEngine::Snapshot() const {
@@ -269,6 +379,7 @@ TieringSnapshot TieringEngine::Snapshot() const {
   snapshot.budget_bytes = options_.budget_bytes;
   snapshot.active_group = has_active_ ? active_group_ : "";
   snapshot.counters = counters_;
+  snapshot.announce_window_bytes = timing_.has_window ? timing_.window_bytes : 0;
   std::vector<GroupTiering> groups;
   absl::flat_hash_map<std::string, size_t> index;
   for (void* ptr : PlanningOrder()) {

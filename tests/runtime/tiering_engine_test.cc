@@ -162,6 +162,58 @@ TEST_F(TieringEngineTest, AnnouncedGroupIsGrantedBeforeIdleFloors) {
   EXPECT_EQ(Resident(c, 24 * kMiB), 0u);
 }
 
+// Activates "a", announces "c", then activates "c", the host having waited
+// for the copy stream first or not, then announces "b". a, b and c are
+// 24 MiB weights each, the budget 48 MiB.
+class AnnouncedShareTest : public TieringEngineTest {
+ protected:
+  void Run(bool host_waits_for_the_link) {
+    TieringOptions options;
+    options.budget_bytes = 48 * kMiB;
+    engine_ = std::make_unique<TieringEngine>(*device_, options);
+    for (auto [p, g] : {std::pair{&a_, "a"}, {&b_, "b"}, {&c_, "c"}}) {
+      *p = Managed(24 * kMiB);
+      ASSERT_TRUE(engine_->AddBuffer(*p, 24 * kMiB, {BufferRole::kWeights, g, false}).ok());
+    }
+    ASSERT_TRUE(engine_->Activate("a", *stream_).ok());
+    void* c[] = {c_};
+    ASSERT_TRUE(engine_->Anticipate(c, *stream_).ok());
+    EXPECT_EQ(Resident(c_, 24 * kMiB), 24 * kMiB);  // nothing measured yet: the whole leftover
+    if (host_waits_for_the_link) {
+      ASSERT_TRUE(stream_->Synchronize().ok());
+    }
+    ASSERT_TRUE(engine_->Activate("c", *stream_).ok());
+    void* b[] = {b_};
+    ASSERT_TRUE(engine_->Anticipate(b, *stream_).ok());
+  }
+
+  std::unique_ptr<TieringEngine> engine_;
+  void* a_ = nullptr;
+  void* b_ = nullptr;
+  void* c_ = nullptr;
+};
+
+TEST_F(AnnouncedShareTest, LinkBoundAnnouncementKeepsTheRestAsFloors) {
+  // The next activation came before the link had moved anything for "c":
+  // a larger share for the next announced group would only cross the link
+  // at the switch, so the leftover becomes an equal floor for a and b.
+  Run(/*host_waits_for_the_link=*/false);
+  EXPECT_EQ(Resident(c_, 24 * kMiB), 24 * kMiB);
+  EXPECT_EQ(Resident(b_, 24 * kMiB), 12 * kMiB);
+  EXPECT_EQ(Resident(a_, 24 * kMiB), 12 * kMiB);
+  EXPECT_EQ(engine_->Snapshot().announce_window_bytes, 0u);
+}
+
+TEST_F(AnnouncedShareTest, AnnouncementThatFitsTheWindowTakesTheWholeLeftover) {
+  // The host waited until the link had moved all of "c" and more: the link
+  // can carry the whole leftover before the next activation.
+  Run(/*host_waits_for_the_link=*/true);
+  EXPECT_EQ(Resident(c_, 24 * kMiB), 24 * kMiB);
+  EXPECT_EQ(Resident(b_, 24 * kMiB), 24 * kMiB);
+  EXPECT_EQ(Resident(a_, 24 * kMiB), 0u);
+  EXPECT_GE(engine_->Snapshot().announce_window_bytes, 24 * kMiB);
+}
+
 TEST_F(TieringEngineTest, FreedBudgetGoesToOthersAndUnknownInputIsAnError) {
   TieringOptions options;
   options.budget_bytes = 32 * kMiB;

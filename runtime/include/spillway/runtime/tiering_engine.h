@@ -3,6 +3,7 @@
 #define SPILLWAY_RUNTIME_TIERING_ENGINE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "spillway/hal/device.h"
+#include "spillway/hal/event.h"
 #include "spillway/runtime/buffer_hints.h"
 
 namespace spillway::runtime {
@@ -30,6 +32,17 @@ struct TieringOptions {
   // (model A, B, C, A, ...) from re-transferring everything on each switch:
   // least-recently-used eviction is the worst possible order for a cycle.
   double idle_floor_fraction = 0.0;
+  // Size an announced group's share by what the link moved for it before the
+  // next activation: the bytes the copy stream moved per millisecond (device
+  // events) times the milliseconds from when the transfer could start to the
+  // next Activate. The rest of the budget becomes an equal floor for every
+  // non-active group. When requests are short next to the link (one token),
+  // prefetching more than that only moves the same bytes at the switch, and
+  // floors keep bytes from crossing at all; when they are long, the share
+  // measures as the whole leftover and nothing changes. Until a measurement
+  // exists, or when the device cannot time events, announced groups take all
+  // that is left after the active one.
+  bool size_announced_by_link = true;
 };
 
 struct GroupTiering {
@@ -54,12 +67,18 @@ struct TieringSnapshot {
   uint64_t resident_bytes = 0;  // planned, over all buffers
   std::string active_group;
   std::vector<GroupTiering> groups;  // in planning order
+  // Bytes the link can move for an announced group before the next
+  // activation, as last measured; 0 = not measured (see
+  // TieringOptions::size_announced_by_link).
+  uint64_t announce_window_bytes = 0;
   TieringCounters counters;
 };
 
 // Plans residency by priority: "keep resident" buffers, then the active
 // group, then groups announced by a prefetch call, then idle groups by
-// recency (each idle group holding its floor first). Within a buffer the
+// recency (each idle group holding its floor first). An announced group's
+// share is capped by the measured link window when that is smaller than
+// what is left (TieringOptions::size_announced_by_link). Within a buffer the
 // resident part is its prefix, so layers read first arrive first.
 //
 // Thread-safe. Does not own the buffers; the caller removes a buffer before
@@ -97,9 +116,33 @@ class TieringEngine {
     uint64_t anticipated = 0;  // stamp of the latest prefetch call; 0 = none
   };
 
+  // Device-event marks for measuring how much an announced group's transfer
+  // can carry before the next activation. Best effort: a device that cannot
+  // create or time events leaves the share unmeasured.
+  struct AnnounceTiming {
+    std::unique_ptr<hal::Event> link_free;  // after the latest plan's promotions
+    std::unique_ptr<hal::Event> start;      // link_free of the plan before the announcement
+    std::unique_ptr<hal::Event> queued;     // the stream's end when the announcement came
+    std::unique_ptr<hal::Event> host_then;  // the host's present at the announcement
+    uint64_t bytes = 0;                     // promoted by the announcement's plan
+    bool pending = false;                   // announced, next activation not seen yet
+    double bytes_per_ms = 0;                // latest measured promotion rate
+    uint64_t window_bytes = 0;              // valid with has_window
+    bool has_window = false;
+  };
+
   // Computes target resident prefixes and applies the differences: advice
-  // always, data movement only with a stream.
-  absl::Status Replan(hal::Stream* stream) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // always, data movement only with a stream. Once the promotions of tiers
+  // up to `mark_tier` are enqueued, records timing_.link_free on the stream
+  // and returns through `promoted` the bytes they prefetched to the device.
+  absl::Status Replan(hal::Stream* stream, int mark_tier, uint64_t* promoted = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // An event on a stream created now: the host's present on the device's clock.
+  absl::StatusOr<std::unique_ptr<hal::Event>> HostPresent() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Before an announcement's plan: marks where its transfer can start.
+  void MarkAnnouncement(hal::Stream& stream) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // At an activation: turns the pending announcement's marks into a window.
+  void MeasureAnnouncement() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Buffers (by pointer) from highest to lowest priority.
   std::vector<void*> PlanningOrder() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Move(Buffer& buffer, uint64_t target, hal::Stream* stream)
@@ -115,6 +158,7 @@ class TieringEngine {
   bool has_active_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t clock_ ABSL_GUARDED_BY(mu_) = 0;
   TieringCounters counters_ ABSL_GUARDED_BY(mu_);
+  AnnounceTiming timing_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace spillway::runtime
