@@ -98,6 +98,14 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
     SPILLWAY_ASSIGN_OR_RETURN(limits[i],
                               runtime::ResolveDeviceLimits(config, i, physical.free));
     SPILLWAY_ASSIGN_OR_RETURN(runtime::DeviceSettings settings, config.ForDevice(i));
+    // Said once per process, loudly: a share the user asked for and does not
+    // get must not look granted.
+    if (limits[i].sm_limit_percent > 0 && limits[i].sm_limit_percent < 100) {
+      SPILLWAY_LOG(WARNING) << runtime::kSmLimitVar << "=" << limits[i].sm_limit_percent
+                            << " for device " << i
+                            << " is not enforced (UNIMPLEMENTED): spillway does not limit "
+                               "compute yet, so this process may use the whole device";
+    }
     const bool limited = Limited(settings, config.oversubscribe());
     any_limited = any_limited || limited;
     runtime::VirtualDeviceOptions& o = vopts[i];
@@ -113,6 +121,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
     }
   }
 
+  if (config.task_priority() == runtime::TaskPriority::kLow) {
+    SPILLWAY_LOG(WARNING) << runtime::kTaskPriorityVar
+                          << "=1 is recorded in the ledger but not acted on (UNIMPLEMENTED): "
+                             "this process does not yield to high-priority ones";
+  }
   if (any_limited) {
     runtime::LedgerOptions lo;
     lo.path = config.ledger_path();

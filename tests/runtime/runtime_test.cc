@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "spillway/backends/fake/fake_backend.h"
 
@@ -106,6 +107,29 @@ TEST_F(RuntimeTest, NoLimitMeansNoLedgerAndThePhysicalView) {
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(dev->GetMemoryInfo()->free, 224 * kMiB);
   EXPECT_TRUE(dev->Free(*p).ok());
+}
+
+// What spillway does not do yet is said, never silently dropped: an SM
+// share and a low task priority each get a warning naming the variable.
+TEST_F(RuntimeTest, UnenforcedComputeSettingsAreReportedNotIgnored) {
+  config_ = runtime::RuntimeConfig();
+  ASSERT_TRUE(config_.SetSmLimit(std::nullopt, 30).ok());
+  config_.SetTaskPriority(runtime::TaskPriority::kLow);
+  ::testing::internal::CaptureStderr();
+  std::unique_ptr<Runtime> rt = Open("memory=256m,reserved=16m");
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  ASSERT_NE(rt, nullptr);
+  EXPECT_THAT(err, ::testing::HasSubstr("CUDA_DEVICE_SM_LIMIT=30 for device 0 is not enforced"));
+  EXPECT_THAT(err, ::testing::HasSubstr("CUDA_TASK_PRIORITY=1"));
+  EXPECT_THAT(err, ::testing::HasSubstr("UNIMPLEMENTED"));
+
+  // 100% (and no limit) is the whole device, which is what it gets: quiet.
+  config_ = runtime::RuntimeConfig();
+  ASSERT_TRUE(config_.SetSmLimit(std::nullopt, 100).ok());
+  ::testing::internal::CaptureStderr();
+  rt = Open("memory=256m,reserved=16m");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  ASSERT_NE(rt, nullptr);
 }
 
 // The acceptance case: a 23 GiB device with 46 GiB virtual.
