@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
+
 #include "absl/strings/str_cat.h"
 
 namespace spillway::hal {
@@ -38,6 +40,11 @@ void* DynamicLibrary::Find(const char* symbol) const {
 absl::Status DynamicLibrary::MissingSymbol(const char* symbol) const {
   return absl::UnavailableError(
       absl::StrCat("library ", name_, " has no symbol ", symbol != nullptr ? symbol : "(null)"));
+}
+
+std::string LibraryFromEnvironment(const char* variable, std::string_view fallback) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && value[0] != '\0' ? std::string(value) : std::string(fallback);
 }
 
 }  // namespace spillway::hal

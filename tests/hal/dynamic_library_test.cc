@@ -3,6 +3,7 @@
 #include "spillway/hal/dynamic_library.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <memory>
@@ -101,6 +102,17 @@ TEST(DynamicLibraryTest, LibraryOutlivesItsLoaderCallAndUnloadsCleanly) {
   ASSERT_TRUE((*second)->Resolve("cos", cosine).ok());
   first->reset();
   EXPECT_DOUBLE_EQ(cosine(0.0), 1.0);
+}
+
+TEST(LibraryFromEnvironmentTest, UnsetOrEmptyGivesTheFallbackOtherwiseTheValue) {
+  constexpr char kVariable[] = "SPILLWAY_TEST_LIBRARY_FROM_ENVIRONMENT";
+  unsetenv(kVariable);
+  EXPECT_EQ(LibraryFromEnvironment(kVariable, "libvendor.so.1"), "libvendor.so.1");
+  setenv(kVariable, "", 1);
+  EXPECT_EQ(LibraryFromEnvironment(kVariable, "libvendor.so.1"), "libvendor.so.1");
+  setenv(kVariable, "/opt/vendor/lib/libvendor.so", 1);
+  EXPECT_EQ(LibraryFromEnvironment(kVariable, "libvendor.so.1"), "/opt/vendor/lib/libvendor.so");
+  unsetenv(kVariable);
 }
 
 }  // namespace

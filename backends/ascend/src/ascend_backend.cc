@@ -1,6 +1,5 @@
 #include "spillway/backends/ascend/ascend_backend.h"
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +13,7 @@
 #include "ascend_status.h"
 #include "ascend_symbols.h"
 #include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/library_backend.h"
 #include "spillway/hal/status.h"
 
 namespace spillway::ascend {
@@ -64,26 +64,15 @@ absl::flat_hash_map<void*, AclProcessInit::Entry>* AclProcessInit::entries_ =
     new absl::flat_hash_map<void*, AclProcessInit::Entry>();
 
 // Thread-safe: devices are opened in the constructor and never change.
-class AscendBackend : public hal::Backend {
+class AscendBackend : public hal::LibraryBackend<AscendSymbols> {
  public:
-  explicit AscendBackend(const std::string& library) { availability_ = Start(library); }
+  explicit AscendBackend(const std::string& library) : LibraryBackend(kAscendBackendName) {
+    SetAvailability(Start(library));
+  }
 
   ~AscendBackend() override {
     devices_.clear();  // aclrtResetDevice, before aclFinalize
     if (initialized_) AclProcessInit::Release(symbols_);
-  }
-
-  absl::string_view name() const override { return kAscendBackendName; }
-  absl::Status Availability() const override { return availability_; }
-  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
-
-  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
-    if (!availability_.ok()) return availability_;
-    if (ordinal < 0 || ordinal >= DeviceCount()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ascend: no device ", ordinal, " (there are ", DeviceCount(), ")"));
-    }
-    return devices_[static_cast<size_t>(ordinal)].get();
   }
 
   std::vector<hal::Limitation> Limitations() const override {
@@ -121,7 +110,6 @@ class AscendBackend : public hal::Backend {
       absl::StatusOr<std::unique_ptr<AscendDevice>> device =
           AscendDevice::Open(symbols_, static_cast<int>(i), &found);
       if (!device.ok()) {
-        devices_.clear();
         return absl::UnavailableError(
             absl::StrCat("ascend: opening device ", i, ": ", device.status().message()));
       }
@@ -131,13 +119,7 @@ class AscendBackend : public hal::Backend {
     return absl::OkStatus();
   }
 
-  // Declared first: destroyed last, after every device.
-  std::unique_ptr<hal::DynamicLibrary> library_;
-  AscendSymbols symbols_;
   bool initialized_ = false;
-  absl::Status availability_;
-  std::vector<std::unique_ptr<AscendDevice>> devices_;
-  std::vector<hal::Limitation> limitations_;
 };
 
 }  // namespace
@@ -147,8 +129,7 @@ std::unique_ptr<hal::Backend> CreateAscendBackend(const std::string& library) {
 }
 
 std::string AscendLibraryFromEnvironment() {
-  const char* value = std::getenv(kAscendLibraryEnvVar);
-  return value != nullptr && value[0] != '\0' ? std::string(value) : kDefaultAscendLibrary;
+  return hal::LibraryFromEnvironment(kAscendLibraryEnvVar, kDefaultAscendLibrary);
 }
 
 absl::Status RegisterAscendBackend(hal::Registry& registry) {

@@ -1,6 +1,5 @@
 #include "spillway/backends/cambricon/cambricon_backend.h"
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -11,30 +10,18 @@
 #include "cambricon_status.h"
 #include "cambricon_symbols.h"
 #include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/library_backend.h"
 #include "spillway/hal/status.h"
 
 namespace spillway::cambricon {
 namespace {
 
 // Thread-safe: devices are opened in the constructor and never change.
-class CambriconBackend : public hal::Backend {
+class CambriconBackend : public hal::LibraryBackend<CambriconSymbols> {
  public:
-  explicit CambriconBackend(const std::string& library) { availability_ = Start(library); }
-
-  absl::string_view name() const override { return kCambriconBackendName; }
-  absl::Status Availability() const override { return availability_; }
-  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
-
-  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
-    if (!availability_.ok()) return availability_;
-    if (ordinal < 0 || ordinal >= DeviceCount()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cambricon: no device ", ordinal, " (there are ", DeviceCount(), ")"));
-    }
-    return devices_[static_cast<size_t>(ordinal)].get();
+  explicit CambriconBackend(const std::string& library) : LibraryBackend(kCambriconBackendName) {
+    SetAvailability(Start(library));
   }
-
-  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
 
  private:
   absl::Status Start(const std::string& library_name) {
@@ -62,7 +49,6 @@ class CambriconBackend : public hal::Backend {
       absl::StatusOr<std::unique_ptr<CambriconDevice>> device =
           CambriconDevice::Open(symbols_, static_cast<int>(i), &found);
       if (!device.ok()) {
-        devices_.clear();
         return absl::UnavailableError(
             absl::StrCat("cambricon: opening device ", i, ": ", device.status().message()));
       }
@@ -71,13 +57,6 @@ class CambriconBackend : public hal::Backend {
     hal::MergeLimitations(found, limitations_);
     return absl::OkStatus();
   }
-
-  // Declared first: destroyed last, after every device.
-  std::unique_ptr<hal::DynamicLibrary> library_;
-  CambriconSymbols symbols_;
-  absl::Status availability_;
-  std::vector<std::unique_ptr<CambriconDevice>> devices_;
-  std::vector<hal::Limitation> limitations_;
 };
 
 }  // namespace
@@ -87,8 +66,7 @@ std::unique_ptr<hal::Backend> CreateCambriconBackend(const std::string& library)
 }
 
 std::string CambriconLibraryFromEnvironment() {
-  const char* value = std::getenv(kCambriconLibraryEnvVar);
-  return value != nullptr && value[0] != '\0' ? std::string(value) : kDefaultCambriconLibrary;
+  return hal::LibraryFromEnvironment(kCambriconLibraryEnvVar, kDefaultCambriconLibrary);
 }
 
 absl::Status RegisterCambriconBackend(hal::Registry& registry) {

@@ -2,33 +2,30 @@
 #ifndef SPILLWAY_BACKENDS_CAMBRICON_SRC_CAMBRICON_EVENT_H_
 #define SPILLWAY_BACKENDS_CAMBRICON_SRC_CAMBRICON_EVENT_H_
 
-#include <atomic>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "cambricon_device.h"
-#include "spillway/hal/event.h"
+#include "spillway/hal/record_tracking_event.h"
 
 namespace spillway::cambricon {
 
 // Thread-safe. Ownership: owns the cnrtNotifier_t, which it destroys; must be
 // destroyed before its device. cnrtWaitNotifier succeeds for a notifier never
-// placed (cnrt.h 6.0.2), but the HAL wants FAILED_PRECONDITION, so the event
-// remembers whether it was recorded.
-class CambriconEvent : public hal::Event {
+// placed (cnrt.h 6.0.2), but the HAL wants FAILED_PRECONDITION, so the base
+// class remembers whether it was recorded.
+class CambriconEvent : public hal::RecordTrackingEvent {
  public:
   CambriconEvent(CambriconDevice& device, abi::cnrtNotifier_t notifier)
-      : hal::Event(device), device_(device), notifier_(notifier) {}
+      : hal::RecordTrackingEvent(device), device_(device), notifier_(notifier) {}
   ~CambriconEvent() override;
 
-  absl::Status Record(hal::Stream& stream) override;
-  absl::Status Synchronize() override;
-  absl::StatusOr<float> ElapsedMillisecondsSince(hal::Event& start) override;
-
  private:
+  absl::Status RecordOn(hal::Stream& stream) override;
+  absl::Status WaitFor() override;
+  absl::StatusOr<float> MeasureSince(hal::RecordTrackingEvent& start) override;
+
   CambriconDevice& device_;
   const abi::cnrtNotifier_t notifier_;
-  std::atomic<bool> recorded_{false};
 };
 
 }  // namespace spillway::cambricon

@@ -1,6 +1,5 @@
 #include "spillway/backends/cuda/cuda_backend.h"
 
-#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,44 +9,24 @@
 #include "cuda_status.h"
 #include "cuda_symbols.h"
 #include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/library_backend.h"
 #include "spillway/hal/status.h"
 
 namespace spillway::cuda {
 namespace {
 
 // Thread-safe: everything is set up in the constructor and never changes.
-class CudaBackend : public hal::Backend {
+// Devices release their primary contexts while the library is loaded (the
+// base destroys them first).
+class CudaBackend : public hal::LibraryBackend<CudaSymbols> {
  public:
-  explicit CudaBackend(const std::string& library) {
-    availability_ = Initialize(library);
-    if (!availability_.ok()) {
-      // Unavailable means no device at all (hal/backend.h).
-      devices_.clear();
-      availability_ = absl::UnavailableError(
-          absl::StrCat("cuda backend: ", availability_.message()));
+  explicit CudaBackend(const std::string& library) : LibraryBackend(kCudaBackendName) {
+    absl::Status started = Initialize(library);
+    if (!started.ok()) {
+      started = absl::UnavailableError(absl::StrCat("cuda backend: ", started.message()));
     }
+    SetAvailability(std::move(started));
   }
-
-  ~CudaBackend() override {
-    // Devices release their primary contexts while the library is loaded.
-    devices_.clear();
-    library_.reset();
-  }
-
-  absl::string_view name() const override { return kCudaBackendName; }
-  absl::Status Availability() const override { return availability_; }
-  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
-
-  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
-    if (!availability_.ok()) return availability_;
-    if (ordinal < 0 || ordinal >= DeviceCount()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cuda: no device ", ordinal, " (the driver has ", DeviceCount(), " devices)"));
-    }
-    return devices_[static_cast<size_t>(ordinal)].get();
-  }
-
-  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
 
  private:
   absl::Status Initialize(const std::string& library) {
@@ -67,12 +46,6 @@ class CudaBackend : public hal::Backend {
     hal::MergeLimitations(all, limitations_);
     return absl::OkStatus();
   }
-
-  std::unique_ptr<hal::DynamicLibrary> library_;
-  CudaSymbols symbols_;
-  absl::Status availability_;
-  std::vector<std::unique_ptr<CudaDevice>> devices_;
-  std::vector<hal::Limitation> limitations_;
 };
 
 }  // namespace
@@ -83,9 +56,7 @@ std::unique_ptr<hal::Backend> CreateCudaBackend(const std::string& library) {
 }
 
 std::string CudaLibraryFromEnvironment() {
-  const char* value = std::getenv(kCudaLibraryEnvVar);
-  if (value == nullptr || value[0] == '\0') return kDefaultCudaLibrary;
-  return value;
+  return hal::LibraryFromEnvironment(kCudaLibraryEnvVar, kDefaultCudaLibrary);
 }
 
 absl::Status RegisterCudaBackend(hal::Registry& registry) {

@@ -10,44 +10,24 @@
 #include "hygon_status.h"
 #include "hygon_symbols.h"
 #include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/library_backend.h"
 #include "spillway/hal/status.h"
 
 namespace spillway::hygon {
 namespace {
 
 // Thread-safe: everything is set up in the constructor and never changes.
-class HygonBackend : public hal::Backend {
+// Devices go while the library is still loaded (the base destroys them first).
+class HygonBackend : public hal::LibraryBackend<HygonSymbols> {
  public:
-  explicit HygonBackend(const std::vector<std::string>& libraries) {
-    availability_ = Initialize(libraries);
-    if (!availability_.ok()) {
-      // Unavailable means no device at all (hal/backend.h).
-      devices_.clear();
-      availability_ =
-          absl::UnavailableError(absl::StrCat("hygon backend: ", availability_.message()));
+  explicit HygonBackend(const std::vector<std::string>& libraries)
+      : LibraryBackend(kHygonBackendName) {
+    absl::Status started = Initialize(libraries);
+    if (!started.ok()) {
+      started = absl::UnavailableError(absl::StrCat("hygon backend: ", started.message()));
     }
+    SetAvailability(std::move(started));
   }
-
-  ~HygonBackend() override {
-    // Devices go while the library is still loaded.
-    devices_.clear();
-    library_.reset();
-  }
-
-  absl::string_view name() const override { return kHygonBackendName; }
-  absl::Status Availability() const override { return availability_; }
-  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
-
-  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
-    if (!availability_.ok()) return availability_;
-    if (ordinal < 0 || ordinal >= DeviceCount()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "hygon: no device ", ordinal, " (the HIP runtime has ", DeviceCount(), " devices)"));
-    }
-    return devices_[static_cast<size_t>(ordinal)].get();
-  }
-
-  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
 
  private:
   absl::Status Initialize(const std::vector<std::string>& libraries) {
@@ -74,12 +54,6 @@ class HygonBackend : public hal::Backend {
     hal::MergeLimitations(all, limitations_);
     return absl::OkStatus();
   }
-
-  std::unique_ptr<hal::DynamicLibrary> library_;
-  HygonSymbols symbols_;
-  absl::Status availability_;
-  std::vector<std::unique_ptr<HygonDevice>> devices_;
-  std::vector<hal::Limitation> limitations_;
 };
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "spillway/backends/levelzero/levelzero_backend.h"
 
-#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,46 +9,30 @@
 #include "levelzero_status.h"
 #include "levelzero_symbols.h"
 #include "spillway/hal/dynamic_library.h"
+#include "spillway/hal/library_backend.h"
 #include "spillway/hal/status.h"
 
 namespace spillway::levelzero {
 namespace {
 
 // Thread-safe: everything is set up in the constructor and never changes.
-class LevelZeroBackend : public hal::Backend {
+class LevelZeroBackend : public hal::LibraryBackend<LevelZeroSymbols> {
  public:
-  explicit LevelZeroBackend(const std::string& library) {
-    availability_ = Initialize(library);
-    if (!availability_.ok()) {
-      // Unavailable means no device at all (hal/backend.h).
-      devices_.clear();
-      availability_ =
-          absl::UnavailableError(absl::StrCat("levelzero backend: ", availability_.message()));
+  explicit LevelZeroBackend(const std::string& library) : LibraryBackend(kLevelZeroBackendName) {
+    absl::Status started = Initialize(library);
+    if (!started.ok()) {
+      started = absl::UnavailableError(absl::StrCat("levelzero backend: ", started.message()));
     }
+    SetAvailability(std::move(started));
   }
 
   ~LevelZeroBackend() override {
-    // Devices (and their command lists) before the contexts, all before the loader.
+    // Devices (and their command lists) before the contexts, all before the
+    // loader (which the base unloads).
     devices_.clear();
     for (abi::ze_context_handle_t context : contexts_) (void)symbols_.zeContextDestroy(context);
     contexts_.clear();
-    library_.reset();
   }
-
-  absl::string_view name() const override { return kLevelZeroBackendName; }
-  absl::Status Availability() const override { return availability_; }
-  int DeviceCount() const override { return static_cast<int>(devices_.size()); }
-
-  absl::StatusOr<hal::Device*> GetDevice(int ordinal) override {
-    if (!availability_.ok()) return availability_;
-    if (ordinal < 0 || ordinal >= DeviceCount()) {
-      return absl::InvalidArgumentError(absl::StrCat("levelzero: no device ", ordinal,
-                                                     " (the loader has ", DeviceCount(), " GPUs)"));
-    }
-    return devices_[static_cast<size_t>(ordinal)].get();
-  }
-
-  std::vector<hal::Limitation> Limitations() const override { return limitations_; }
 
  private:
   absl::Status Initialize(const std::string& library) {
@@ -114,12 +97,7 @@ class LevelZeroBackend : public hal::Backend {
     return absl::OkStatus();
   }
 
-  std::unique_ptr<hal::DynamicLibrary> library_;
-  LevelZeroSymbols symbols_;
-  absl::Status availability_;
   std::vector<abi::ze_context_handle_t> contexts_;
-  std::vector<std::unique_ptr<LevelZeroDevice>> devices_;
-  std::vector<hal::Limitation> limitations_;
 };
 
 }  // namespace
@@ -130,9 +108,7 @@ std::unique_ptr<hal::Backend> CreateLevelZeroBackend(const std::string& library)
 }
 
 std::string LevelZeroLibraryFromEnvironment() {
-  const char* value = std::getenv(kLevelZeroLibraryEnvVar);
-  if (value == nullptr || value[0] == '\0') return kDefaultLevelZeroLibrary;
-  return value;
+  return hal::LibraryFromEnvironment(kLevelZeroLibraryEnvVar, kDefaultLevelZeroLibrary);
 }
 
 absl::Status RegisterLevelZeroBackend(hal::Registry& registry) {

@@ -17,8 +17,8 @@
 #include "ascend_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "library_loading_suite.h"
 #include "spillway/backends/ascend/acl_abi.h"
-#include "spillway/hal/registry.h"
 
 namespace spillway::ascend {
 namespace {
@@ -41,41 +41,24 @@ std::string Reason(const hal::Backend& backend, hal::Capability cap) {
   return "";
 }
 
-TEST(AscendBackendTest, MissingLibraryIsUnavailableAndNamed) {
-  std::unique_ptr<hal::Backend> backend = CreateAscendBackend("/nonexistent/libascendcl.so");
-  EXPECT_EQ(backend->name(), "ascend");
-  EXPECT_EQ(backend->Availability().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(backend->Availability().message(), HasSubstr("/nonexistent/libascendcl.so"));
-  EXPECT_EQ(backend->DeviceCount(), 0);
-  EXPECT_EQ(backend->GetDevice(0).status().code(), absl::StatusCode::kUnavailable);
-}
+using ::spillway::hal::vendor_fake::VendorLibrary;
+using ::spillway::hal::vendor_fake::VendorLibraryLoadingTest;
+using ::spillway::hal::vendor_fake::VendorLibraryName;
 
-TEST(AscendBackendTest, MissingRequiredSymbolIsUnavailableAndNamed) {
-  std::unique_ptr<hal::Backend> backend = CreateAscendBackend(SPILLWAY_INCOMPLETE_ASCENDCL);
-  EXPECT_EQ(backend->Availability().code(), absl::StatusCode::kUnavailable);
-  // aclInit is there; the next required symbol is not.
-  EXPECT_THAT(backend->Availability().message(), HasSubstr("aclFinalize"));
-  EXPECT_EQ(backend->DeviceCount(), 0);
-}
-
-TEST(AscendBackendTest, LibraryComesFromTheEnvironment) {
-  {
-    ScopedEnv env(kAscendLibraryEnvVar, std::nullopt);
-    EXPECT_EQ(AscendLibraryFromEnvironment(), "libascendcl.so");
-  }
-  {
-    ScopedEnv env(kAscendLibraryEnvVar, "");
-    EXPECT_EQ(AscendLibraryFromEnvironment(), "libascendcl.so");
-  }
-  ScopedEnv env(kAscendLibraryEnvVar, SPILLWAY_FAKE_ASCENDCL);
-  ScopedEnv spec(fake::kFakeSpecEnvVar, kSmallSpec);
-  hal::Registry registry;
-  ASSERT_TRUE(RegisterAscendBackend(registry).ok());
-  EXPECT_EQ(RegisterAscendBackend(registry).code(), absl::StatusCode::kAlreadyExists);
-  absl::StatusOr<hal::Device*> device = registry.OpenDevice("ascend://1");
-  ASSERT_TRUE(device.ok()) << device.status();
-  EXPECT_EQ((*device)->uri(), "ascend://1");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Ascend, VendorLibraryLoadingTest,
+    ::testing::Values(VendorLibrary{
+        .name = "ascend",
+        .create = CreateAscendBackend,
+        // aclInit is there; the next required symbol is not.
+        .incomplete_library = SPILLWAY_INCOMPLETE_ASCENDCL,
+        .missing_symbol = "aclFinalize",
+        .library_env_var = kAscendLibraryEnvVar,
+        .library_from_environment = AscendLibraryFromEnvironment,
+        .default_library = "libascendcl.so",
+        .register_backend = RegisterAscendBackend,
+        .fake_library = SPILLWAY_FAKE_ASCENDCL}),
+    VendorLibraryName);
 
 TEST(AscendBackendTest, PropertiesComeFromAcl) {
   std::unique_ptr<hal::Backend> backend = FakeAscendBackend(kSmallSpec);

@@ -15,13 +15,12 @@
 #include "cambricon_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "spillway/hal/registry.h"
+#include "library_loading_suite.h"
 
 namespace spillway::cambricon {
 namespace {
 
 using ::spillway::cambricon::testing::FakeCambriconBackend;
-using ::spillway::cambricon::testing::ScopedEnv;
 using ::testing::HasSubstr;
 
 constexpr uint64_t kMiB = uint64_t{1} << 20;
@@ -44,37 +43,24 @@ class CambriconBackendTest : public ::testing::Test {
   void TearDown() override { testing::ResetFakeCnrt(); }
 };
 
-TEST_F(CambriconBackendTest, MissingLibraryIsUnavailableAndNamed) {
-  std::unique_ptr<hal::Backend> backend = CreateCambriconBackend("/nonexistent/libcnrt.so");
-  EXPECT_EQ(backend->name(), "cambricon");
-  EXPECT_EQ(backend->Availability().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(backend->Availability().message(), HasSubstr("/nonexistent/libcnrt.so"));
-  EXPECT_EQ(backend->DeviceCount(), 0);
-  EXPECT_EQ(backend->GetDevice(0).status().code(), absl::StatusCode::kUnavailable);
-}
+using ::spillway::hal::vendor_fake::VendorLibrary;
+using ::spillway::hal::vendor_fake::VendorLibraryLoadingTest;
+using ::spillway::hal::vendor_fake::VendorLibraryName;
 
-TEST_F(CambriconBackendTest, MissingRequiredSymbolIsUnavailableAndNamed) {
-  std::unique_ptr<hal::Backend> backend = CreateCambriconBackend(SPILLWAY_INCOMPLETE_CNRT);
-  EXPECT_EQ(backend->Availability().code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(backend->Availability().message(), HasSubstr("cnrtSetDevice"));
-  EXPECT_EQ(backend->DeviceCount(), 0);
-}
-
-TEST_F(CambriconBackendTest, LibraryComesFromTheEnvironment) {
-  {
-    ScopedEnv env(kCambriconLibraryEnvVar, std::nullopt);
-    EXPECT_EQ(CambriconLibraryFromEnvironment(), "libcnrt.so");
-  }
-  testing::ResetFakeCnrt();
-  ScopedEnv env(kCambriconLibraryEnvVar, SPILLWAY_FAKE_CNRT);
-  ScopedEnv spec(fake::kFakeSpecEnvVar, kSmallSpec);
-  hal::Registry registry;
-  ASSERT_TRUE(RegisterCambriconBackend(registry).ok());
-  EXPECT_EQ(RegisterCambriconBackend(registry).code(), absl::StatusCode::kAlreadyExists);
-  absl::StatusOr<hal::Device*> device = registry.OpenDevice("cambricon://1");
-  ASSERT_TRUE(device.ok()) << device.status();
-  EXPECT_EQ((*device)->uri(), "cambricon://1");
-}
+INSTANTIATE_TEST_SUITE_P(
+    Cambricon, VendorLibraryLoadingTest,
+    ::testing::Values(VendorLibrary{
+        .name = "cambricon",
+        .create = CreateCambriconBackend,
+        .incomplete_library = SPILLWAY_INCOMPLETE_CNRT,
+        .missing_symbol = "cnrtSetDevice",
+        .library_env_var = kCambriconLibraryEnvVar,
+        .library_from_environment = CambriconLibraryFromEnvironment,
+        .default_library = "libcnrt.so",
+        .register_backend = RegisterCambriconBackend,
+        .fake_library = SPILLWAY_FAKE_CNRT,
+        .reset_fake = testing::ResetFakeCnrt}),
+    VendorLibraryName);
 
 TEST_F(CambriconBackendTest, PropertiesComeFromCnrt) {
   std::unique_ptr<hal::Backend> backend = FakeCambriconBackend(kSmallSpec);

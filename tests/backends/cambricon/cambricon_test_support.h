@@ -4,12 +4,11 @@
 #define SPILLWAY_TESTS_BACKENDS_CAMBRICON_CAMBRICON_TEST_SUPPORT_H_
 
 #include <dlfcn.h>
-#include <stdlib.h>
 
 #include <memory>
-#include <optional>
 #include <string>
 
+#include "scoped_env.h"
 #include "spillway/backends/cambricon/cambricon_backend.h"
 #include "spillway/backends/cambricon/cnrt_abi.h"
 #include "spillway/backends/fake/fake_spec.h"
@@ -17,32 +16,7 @@
 
 namespace spillway::cambricon::testing {
 
-// Sets (or unsets, for nullopt) an environment variable for its lifetime.
-// Not thread-safe: tests use it before starting threads.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
-    if (const char* old = getenv(name); old != nullptr) old_ = old;
-    if (value.has_value()) {
-      setenv(name, value->c_str(), 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_.has_value()) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using ::spillway::hal::vendor_fake::ScopedEnv;
 
 // CNRT has no init call: the fake reads its spec on first use. Resetting every
 // device (nothing may be alive) makes it read the spec again on the next call.

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -46,6 +47,12 @@ class DynamicLibrary {
   void* handle_;
   std::string name_;
 };
+
+// Which library a backend loads: the value of the environment variable
+// `variable` (a path or a loader name) when it is set and not empty, else
+// `fallback`. Reads the environment at each call, like getenv: not safe
+// against a concurrent setenv.
+std::string LibraryFromEnvironment(const char* variable, std::string_view fallback);
 
 }  // namespace spillway::hal
 
