@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "spillway/backends/fake/fake_backend.h"
 #include "spillway/backends/fake/fake_device.h"
@@ -86,9 +87,14 @@ double RatioToBound(const PolicyResult& result, const OfflineBound& bound) {
 
 absl::StatusOr<Comparison> RunComparison(const ComparisonOptions& options,
                                          const ProgressFn& progress) {
-  if (options.device_uri != absl::StrCat(fake::kFakeBackendName, "://0")) {
-    return RunRealDeviceComparison(options, progress);
+  const std::string fake_uri = absl::StrCat(fake::kFakeBackendName, "://0");
+  if (absl::StartsWith(options.device_uri, absl::StrCat(fake::kFakeBackendName, "://")) &&
+      options.device_uri != fake_uri) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.device_uri, ": the benchmark's fake device is ", fake_uri, ", with its default "
+        "calibration"));
   }
+  if (options.device_uri != fake_uri) return RunRealDeviceComparison(options, progress);
   SPILLWAY_RETURN_IF_ERROR(fake::ValidateFakeSpec(options.device));
   if (!(options.idle_floor_fraction >= 0 && options.idle_floor_fraction <= 1)) {
     return absl::InvalidArgumentError(

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "spillway/hal/device.h"
 #include "three_models/decode_kernels.h"
 
 namespace spillway::samples::three_models {
@@ -14,11 +15,13 @@ namespace spillway::samples::three_models {
 // True when this build has the kernels (the CUDA toolkit was found).
 bool CudaDecodeKernelsBuilt();
 
-// For device `ordinal` (the N of cuda://N). UNAVAILABLE when the sample was
-// built without the CUDA toolkit, or when the CUDA runtime cannot use the
-// device (no GPU, a driver older than the toolkit: the runtime's words).
-// Thread-compatible result.
-absl::StatusOr<std::unique_ptr<DecodeKernels>> CreateCudaDecodeKernels(int ordinal);
+// For `device`, a device of the HAL's CUDA backend. UNAVAILABLE when the
+// sample was built without the CUDA toolkit or the CUDA runtime finds no
+// GPU; FAILED_PRECONDITION when the driver is older than the toolkit, or when
+// the CUDA runtime does not share the backend's driver and context (it could
+// not read the runtime's allocations); INTERNAL for any other CUDA error.
+// Each with the CUDA runtime's words. Thread-compatible result.
+absl::StatusOr<std::unique_ptr<DecodeKernels>> CreateCudaDecodeKernels(hal::Device& device);
 
 }  // namespace spillway::samples::three_models
 

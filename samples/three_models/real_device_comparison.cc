@@ -1,5 +1,7 @@
 #include "three_models/real_device_comparison.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -60,15 +62,37 @@ class ScopedAllocation {
   void* ptr_;
 };
 
-absl::StatusOr<std::unique_ptr<DecodeKernels>> MakeKernels(KernelKind kind,
-                                                           const hal::Device& device) {
-  if (kind == KernelKind::kHost) return CreateHostDecodeKernels();
+// True when the CPU can read [ptr, ptr + size), size <= 4 KiB: write(2) into
+// a pipe copies from it inside the kernel, which answers EFAULT where a CPU
+// load would kill the process.
+bool HostCanRead(const void* ptr, size_t size) {
+  int fds[2];
+  if (pipe(fds) != 0) return false;
+  const ssize_t written = write(fds[1], ptr, size);
+  close(fds[0]);
+  close(fds[1]);
+  return written == static_cast<ssize_t>(size);
+}
+
+absl::StatusOr<std::unique_ptr<DecodeKernels>> MakeKernels(KernelKind kind, hal::Device& device) {
+  if (kind == KernelKind::kHost) {
+    // On a real accelerator the CPU cannot read device memory: refuse rather
+    // than crash on the first kernel.
+    SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation probe,
+                              ScopedAllocation::Allocate(device, hal::MemoryKind::kDevice, 4096));
+    if (!HostCanRead(probe.get(), 4096)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--kernels host needs device memory the CPU can read, as a CPU fake of the vendor "
+          "library has; ", device.uri(), " is real hardware: use --kernels cuda"));
+    }
+    return CreateHostDecodeKernels();
+  }
   if (!absl::StartsWith(device.uri(), "cuda://")) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the CUDA kernels run on cuda:// devices only, not ", device.uri(),
         " (--kernels host runs them on the CPU, for CPU fakes)"));
   }
-  return CreateCudaDecodeKernels(device.properties().ordinal);
+  return CreateCudaDecodeKernels(device);
 }
 
 // The layer kernel over device memory: the device-memory bandwidth that the
@@ -92,22 +116,38 @@ absl::StatusOr<double> MeasureDeviceBandwidth(hal::Device& device, DecodeKernels
   return best;
 }
 
-// Managed memory written by the host, then prefetched to the device: what the
-// link gives the bound's transfers. Best of a few runs.
+// What the link gives the bound's transfers: the faster of managed memory
+// written by the host and prefetched to the device (what the policies use)
+// and a copy from pinned host memory (what the link can do); the faster
+// makes the bound lower, as a bound must be. Best of a few runs each.
 absl::StatusOr<double> MeasureLinkBandwidth(hal::Device& device, uint64_t bytes) {
-  SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation buffer,
+  SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation managed,
                             ScopedAllocation::Allocate(device, hal::MemoryKind::kManaged, bytes));
   SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> stream, device.CreateStream());
   const hal::Location here = hal::Location::Device(device.properties().ordinal);
   double best = 0;
-  for (int run = 0; run < 3; ++run) {
-    std::memset(buffer.get(), 0x5a + run, bytes);  // every page back on the host
-    SPILLWAY_RETURN_IF_ERROR(device.Synchronize());
+  auto time = [&](auto&& transfer) -> absl::Status {
     const auto start = std::chrono::steady_clock::now();
-    SPILLWAY_RETURN_IF_ERROR(device.Prefetch(buffer.get(), bytes, here, *stream));
+    SPILLWAY_RETURN_IF_ERROR(transfer());
     SPILLWAY_RETURN_IF_ERROR(stream->Synchronize());
     const double s = Seconds(std::chrono::steady_clock::now() - start);
     if (s > 0) best = std::max(best, static_cast<double>(bytes) / s);
+    return absl::OkStatus();
+  };
+  for (int run = 0; run < 3; ++run) {
+    std::memset(managed.get(), 0x5a + run, bytes);  // every page back on the host
+    SPILLWAY_RETURN_IF_ERROR(device.Synchronize());
+    SPILLWAY_RETURN_IF_ERROR(
+        time([&] { return device.Prefetch(managed.get(), bytes, here, *stream); }));
+  }
+  SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation pinned,
+                            ScopedAllocation::Allocate(device, hal::MemoryKind::kHost, bytes));
+  SPILLWAY_ASSIGN_OR_RETURN(ScopedAllocation target,
+                            ScopedAllocation::Allocate(device, hal::MemoryKind::kDevice, bytes));
+  std::memset(pinned.get(), 0x5a, bytes);
+  for (int run = 0; run < 3; ++run) {
+    SPILLWAY_RETURN_IF_ERROR(
+        time([&] { return device.CopyAsync(target.get(), pinned.get(), bytes, *stream); }));
   }
   if (!(best > 0)) return absl::InternalError("the link bandwidth could not be measured");
   return best;
@@ -125,8 +165,9 @@ absl::StatusOr<Comparison> RunRealDeviceComparison(const ComparisonOptions& opti
   SPILLWAY_RETURN_IF_ERROR(RegisterBuiltinBackends(registry));
   absl::StatusOr<hal::Device*> opened = registry.OpenDevice(options.device_uri);
   if (!opened.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot open ", options.device_uri, ": ", opened.status().message()));
+    // Its own code: UNAVAILABLE (no driver) is a skip, a bad ordinal is not.
+    return absl::Status(opened.status().code(), absl::StrCat("cannot open ", options.device_uri,
+                                                             ": ", opened.status().message()));
   }
   hal::Device& device = **opened;
   if (!device.properties().Has(hal::kCapManagedMemory)) {
@@ -206,12 +247,24 @@ absl::StatusOr<Comparison> RunRealDeviceComparison(const ComparisonOptions& opti
   SPILLWAY_RETURN_IF_ERROR(RunPolicies(
       c, [&] { return ServeNaive(device, c.layout, c.requests, progress, decode_device); },
       [&] {
+        // The runtime subtracts the headroom from the free memory it sees
+        // when it opens, after the naive run and the kernels' own setup: the
+        // headroom is taken from that, so the budget is the capacity.
+        absl::StatusOr<hal::MemoryInfo> now = device.GetMemoryInfo();
+        if (!now.ok()) return absl::StatusOr<PolicyResult>(now.status());
+        if (now->free <= setup.capacity_bytes) {
+          return absl::StatusOr<PolicyResult>(absl::FailedPreconditionError(absl::StrFormat(
+              "%s has %.2f GiB free now, not more than the %.2f GiB to emulate", device.uri(),
+              static_cast<double>(now->free) / (1ull << 30),
+              static_cast<double>(setup.capacity_bytes) / (1ull << 30))));
+        }
+        c.real_device->headroom_bytes = now->free - setup.capacity_bytes;
         SpillwayOptions spillway;
         spillway.device_uri = device.uri();
         spillway.decode_device = decode_device;
         spillway.virtual_size = setup.virtual_bytes;
         spillway.memory_limit = setup.virtual_bytes;
-        spillway.device_headroom = setup.headroom_bytes;
+        spillway.device_headroom = c.real_device->headroom_bytes;
         spillway.idle_floor_fraction = options.idle_floor_fraction;
         return ServeWithSpillway(registry, c.layout, c.requests, spillway, progress);
       }));

@@ -39,12 +39,12 @@ std::string Setup(const Comparison& c) {
         "device: %s (%s), %.1f of %.1f GiB free; emulating %.2f GiB of device memory "
         "(sizes x %.3f), %s kernels; measured %.0f GB/s memory, %.1f GB/s link; time is wall "
         "time\nspillway: %.2f GiB virtual and memory limit, %.2f GiB headroom, idle floor %.2f; "
-        "naive: the whole card (the driver knows no emulated size)\n",
+        "naive*: the whole card (the driver knows no emulated size), not a %.2f GiB result\n",
         l.models, GiB(l.weight_bytes()), GiB(l.kv_cache_bytes()), l.layers, GiB(l.total_bytes()),
         TraceKindName(o.trace), o.seed, o.requests, o.tokens, d.uri, d.name, GiB(d.free_bytes),
         GiB(d.total_bytes), GiB(d.capacity_bytes), d.scale, d.kernels, d.device_bandwidth / 1e9,
         d.link_bandwidth / 1e9, GiB(d.virtual_bytes), GiB(d.headroom_bytes),
-        o.idle_floor_fraction);
+        o.idle_floor_fraction, GiB(d.capacity_bytes));
   }
   return absl::StrFormat(
       "%d models x (%.2f GiB weights + %.2f GiB KV cache, %d layers) = %.1f GiB, trace %s "
@@ -67,7 +67,11 @@ std::string FormatTable(const Comparison& c) {
   for (const char* h : {"H2D GiB", "D2H GiB", "faults", "x bound"}) header.push_back(h);
   std::vector<std::vector<std::string>> rows = {header};
   for (const PolicyResult& r : c.results) {
-    std::vector<std::string> row = {PolicyName(r.policy), absl::StrFormat("%.2f", r.seconds),
+    // On a real card naive is not held to the emulated capacity: say so where
+    // its figures are.
+    const bool whole_card = c.real_device.has_value() && r.policy == Policy::kNaive;
+    std::vector<std::string> row = {absl::StrCat(PolicyName(r.policy), whole_card ? "*" : ""),
+                                    absl::StrFormat("%.2f", r.seconds),
                                     absl::StrFormat("%.2f", r.tokens_per_s())};
     for (int m = 0; m < c.layout.models; ++m) {
       row.push_back(r.model_seconds.empty() ? "-"
@@ -180,6 +184,10 @@ std::string FormatJson(const Comparison& c) {
       fields.emplace_back(name, r.counted ? absl::StrCat(value) : "null");
     }
     fields.emplace_back("ratio_to_bound", Number(RatioToBound(r, c.bound)));
+    if (real != nullptr && r.policy != Policy::kBound) {
+      // Naive has no runtime: the driver lets it use the whole card.
+      fields.emplace_back("held_to_emulated_capacity", r.policy == Policy::kNaive ? "false" : "true");
+    }
     if (r.bound.has_value()) {
       const OfflineBound& b = *r.bound;
       fields.emplace_back("link_seconds", Number(b.link_seconds));

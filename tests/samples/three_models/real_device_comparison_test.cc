@@ -5,6 +5,9 @@
 // CUDA-kernel case can only check that it is refused with a reason.
 #include "three_models/real_device_comparison.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -12,6 +15,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "spillway/backends/fake/fake_backend.h"
 #include "spillway/hal/backend.h"
@@ -81,9 +85,11 @@ TEST(RealDeviceComparison, ServesEveryPolicyWithWallTimeAndNoMadeUpCounters) {
   EXPECT_THAT(json, HasSubstr("\"clock\": \"wall\""));
   EXPECT_THAT(json, HasSubstr("\"faults\": null"));
   EXPECT_THAT(json, HasSubstr("\"kernels\": \"host\""));
+  EXPECT_THAT(json, HasSubstr("\"held_to_emulated_capacity\": false"));
   const std::string table = FormatTable(*c);
   EXPECT_THAT(table, HasSubstr("n/a"));
   EXPECT_THAT(table, HasSubstr("emulating 0.06 GiB"));
+  EXPECT_THAT(table, HasSubstr("naive*"));
 }
 
 TEST(RealDeviceComparison, ScalesDownToTheCardsFreeMemoryOrRefuses) {
@@ -117,20 +123,56 @@ TEST(RealDeviceComparison, CudaKernelsAreRefusedWithAReasonWhereTheyCannotRun) {
   // runtime finds only the CPU fake of the driver and says why it cannot.
   absl::StatusOr<Comparison> c = RunComparison(o, nullptr);
   ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable) << c.status();
   if (!CudaDecodeKernelsBuilt()) {
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable) << c.status();
     EXPECT_THAT(c.status().message(), HasSubstr("CUDA toolkit"));
+  } else {
+    // A GPU path that cannot run is a setup error to fix, never a skip:
+    // the CUDA runtime finds the fake driver too old for it.
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition) << c.status();
+    EXPECT_THAT(c.status().message(), HasSubstr("older than the CUDA toolkit"));
   }
 }
 
-TEST(RealDeviceComparison, MissingDeviceIsUnavailable) {
+TEST(RealDeviceComparison, DevicesThatCannotBeOpenedKeepTheirCode) {
   ComparisonOptions o = SmallCudaRun();
   o.device_uri = "cuda://7";
   absl::StatusOr<Comparison> c = RunComparison(o, nullptr);
-  EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable) << c.status();
+  // With the fake driver: no device 7 (a bad argument); without a driver:
+  // unavailable (the caller may skip).
+  EXPECT_EQ(c.status().code(), HaveFakeCuda() ? absl::StatusCode::kInvalidArgument
+                                              : absl::StatusCode::kUnavailable)
+      << c.status();
   EXPECT_THAT(c.status().message(), HasSubstr("cuda://7"));
   o.device_uri = "nosuch://0";
-  EXPECT_EQ(RunComparison(o, nullptr).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(RunComparison(o, nullptr).status().code(), absl::StatusCode::kNotFound);
+  // The benchmark's fake is fake://0 only.
+  o.device_uri = "fake://1";
+  EXPECT_EQ(RunComparison(o, nullptr).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Host kernels read device memory with the CPU: only where it can, as on a
+// CPU fake. The fake backend's device memory can be made address space only,
+// which the CPU cannot read, like a real card's: refused, not a crash.
+TEST(RealDeviceComparison, HostKernelsAreRefusedWhereTheCpuCannotReadDeviceMemory) {
+  // The builtin fake backend reads SPILLWAY_FAKE_SPEC; this process's value
+  // (the fake libcuda's) would not do, so run in a child with its own.
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    setenv("SPILLWAY_FAKE_SPEC", "memory=512m,reserved=16m,backing=none", 1);
+    ComparisonOptions o = SmallCudaRun();
+    o.device_uri = "fake://0";
+    // fake://0 is the benchmark's own path; reach the real-device path directly.
+    absl::StatusOr<Comparison> c = RunRealDeviceComparison(o, nullptr);
+    const bool refused = c.status().code() == absl::StatusCode::kInvalidArgument &&
+                         absl::StrContains(c.status().message(), "CPU can read");
+    _exit(refused ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child crashed: status " << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
 TEST(DecodeKernels, SizesMustBeWholeVectors) {
