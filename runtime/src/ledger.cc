@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <utility>
@@ -27,6 +28,7 @@ using ledger_layout::Header;
 using ledger_layout::kKinds;
 using ledger_layout::Load;
 using ledger_layout::SlotHead;
+using ledger_layout::SlotResidentPlan;
 using ledger_layout::SlotUsage;
 using ledger_layout::Store;
 
@@ -264,6 +266,8 @@ absl::StatusOr<int> Ledger::ClaimSlot(const ProcessIdentity& identity, int prior
       }
       Store(slot->start_time, identity.start_time);
       Store(slot->priority, static_cast<int32_t>(priority));
+      // Freeing clears plans too; this also covers a file scribbled on.
+      for (int d = 0; d < device_count_; ++d) Store(*SlotResidentPlan(slot, d), uint64_t{0});
       std::atomic_ref<int32_t>(slot->pid).store(identity.pid, std::memory_order_release);
       Unlock();
       return s;
@@ -297,6 +301,7 @@ void Ledger::FreeSlotLocked(int index) const {
       }
       Store(*usage, uint64_t{0});
     }
+    Store(*SlotResidentPlan(slot, d), uint64_t{0});
   }
   Store(slot->start_time, uint64_t{0});
   Store(slot->priority, int32_t{0});
@@ -462,6 +467,61 @@ absl::Status Ledger::SetPriority(int priority) {
   return absl::OkStatus();
 }
 
+absl::Status Ledger::SetResidentPlan(int device, uint64_t bytes) {
+  SPILLWAY_RETURN_IF_ERROR(CheckUsable());
+  SPILLWAY_RETURN_IF_ERROR(CheckDevice(device));
+  if (bytes > kMaxBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("ledger ", path_, ": a resident plan of ",
+                                                   bytes, " bytes (more than ", kMaxBytes,
+                                                   ", no device is that large)"));
+  }
+  // Only this process writes its slot's plan, and readers want no more than
+  // one consistent word: no lock, so a stopped lock holder cannot stall a plan.
+  Store(*SlotResidentPlan(SlotAt(slot_), device), bytes);
+  return absl::OkStatus();
+}
+
+uint64_t Ledger::OwnResidentPlan(int device) const {
+  if (device < 0 || device >= device_count_) return 0;
+  return Load(*SlotResidentPlan(SlotAt(slot_), device));
+}
+
+absl::StatusOr<uint64_t> Ledger::ResidentBudget(int device, uint64_t device_budget) const {
+  SPILLWAY_RETURN_IF_ERROR(CheckUsable());
+  SPILLWAY_RETURN_IF_ERROR(CheckDevice(device));
+  const int32_t own_priority = Load(SlotAt(slot_)->priority);
+  auto saturating_add = [](uint64_t a, uint64_t b) {
+    uint64_t sum = 0;
+    return __builtin_add_overflow(a, b, &sum) ? ~uint64_t{0} : sum;
+  };
+  uint64_t higher = 0;      // plans of live higher-priority slots
+  uint64_t peer_plans = 0;  // plans of live same-priority slots
+  uint64_t peers = 0;
+  const int high_water = HighWater();
+  for (int s = 0; s < high_water; ++s) {
+    if (s == slot_) continue;
+    Slot* slot = SlotAt(s);
+    const int32_t pid = std::atomic_ref<int32_t>(slot->pid).load(std::memory_order_acquire);
+    if (pid == 0) continue;
+    const uint64_t plan = Load(*SlotResidentPlan(slot, device));
+    const int32_t priority = Load(slot->priority);
+    // Lower-priority plans never count, and a zero plan changes nothing: only
+    // the rest need the (cached) liveness check.
+    if (plan == 0 || priority > own_priority) continue;
+    if (IsDead(s, ProcessIdentity{pid, Load(slot->start_time)}, /*use_cache=*/true)) continue;
+    if (priority < own_priority) {
+      higher = saturating_add(higher, plan);
+    } else {
+      peer_plans = saturating_add(peer_plans, plan);
+      ++peers;
+    }
+  }
+  const uint64_t available = device_budget > higher ? device_budget - higher : 0;
+  const uint64_t fair = available / (1 + peers);
+  const uint64_t leftover = available > peer_plans ? available - peer_plans : 0;
+  return std::min(std::max(fair, leftover), device_budget);
+}
+
 absl::StatusOr<std::vector<ProcessRecord>> Ledger::Processes() const {
   SPILLWAY_RETURN_IF_ERROR(CheckUsable());
   std::vector<ProcessRecord> records;
@@ -476,8 +536,10 @@ absl::StatusOr<std::vector<ProcessRecord>> Ledger::Processes() const {
     record.priority = Load(slot->priority);
     record.is_self = s == slot_;
     record.usage.resize(static_cast<size_t>(device_count_));
+    record.resident_plan.resize(static_cast<size_t>(device_count_));
     for (int d = 0; d < device_count_; ++d) {
       for (int k = 0; k < kKinds; ++k) record.usage[d].bytes[k] = Load(*SlotUsage(slot, d, k));
+      record.resident_plan[d] = Load(*SlotResidentPlan(slot, d));
     }
     records.push_back(std::move(record));
   }

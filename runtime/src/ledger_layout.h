@@ -8,9 +8,16 @@
 // whose initializer died reads as "not initialized". Mutable fields are only
 // written under the mutex; they are accessed through std::atomic_ref so that
 // lock-free readers (Used(), monitors) never see torn values. Each slot
-// belongs to one process: {pid (0 = free), priority, start time,
-// usage[device][kind]}. Totals are a cache of the sum of the slots: whoever
-// finds the mutex's owner dead rebuilds them from the slots.
+// belongs to one process: {pid (0 = free), priority, start time, per device
+// {usage[kind], resident plan}}. Totals are a cache of the sum of the slots:
+// whoever finds the mutex's owner dead rebuilds them from the slots. A
+// resident plan is advisory (bytes the process's tiering engine plans to keep
+// device-resident), has no total, and only its owner writes it: one aligned
+// store, so it needs no lock and a process killed mid-update leaves either
+// value.
+//
+// Version history: 1 had no resident plans; 2 adds them (slots grow by one
+// word per device).
 #ifndef SPILLWAY_RUNTIME_SRC_LEDGER_LAYOUT_H_
 #define SPILLWAY_RUNTIME_SRC_LEDGER_LAYOUT_H_
 
@@ -25,9 +32,11 @@ namespace spillway::runtime::ledger_layout {
 
 // "SPWLEDG1" read as a little-endian 64-bit word.
 inline constexpr uint64_t kMagic = 0x314744454C575053ull;
-inline constexpr uint32_t kVersion = 1;
+inline constexpr uint32_t kVersion = 2;
 inline constexpr int kMaxDevices = 16;
 inline constexpr int kKinds = 3;
+// Per device in a slot: usage by kind, then the resident plan.
+inline constexpr int kWordsPerDevice = kKinds + 1;
 
 static_assert(sizeof(pthread_mutex_t) <= 64, "the mutex must fit its reserved space");
 
@@ -61,12 +70,13 @@ struct SlotHead {
   int32_t priority;
   uint64_t start_time;
   uint64_t reserved[2];
-  // followed by uint64_t usage[device_count][kKinds]
+  // followed by, per device, uint64_t usage[kKinds] and uint64_t resident_plan
 };
 static_assert(sizeof(SlotHead) == 32);
 
 inline constexpr uint32_t SlotSize(uint32_t device_count) {
-  const uint64_t raw = sizeof(SlotHead) + uint64_t{device_count} * kKinds * sizeof(uint64_t);
+  const uint64_t raw =
+      sizeof(SlotHead) + uint64_t{device_count} * kWordsPerDevice * sizeof(uint64_t);
   return static_cast<uint32_t>((raw + 63) / 64 * 64);  // own cache line(s)
 }
 inline constexpr uint64_t TotalSize(uint32_t device_count, uint32_t max_processes) {
@@ -90,7 +100,10 @@ inline SlotHead* SlotAt(Header* header, uint32_t slot_size, uint32_t index) {
                                      sizeof(Header) + uint64_t{index} * slot_size);
 }
 inline uint64_t* SlotUsage(SlotHead* slot, int device, int kind) {
-  return reinterpret_cast<uint64_t*>(slot + 1) + device * kKinds + kind;
+  return reinterpret_cast<uint64_t*>(slot + 1) + device * kWordsPerDevice + kind;
+}
+inline uint64_t* SlotResidentPlan(SlotHead* slot, int device) {
+  return reinterpret_cast<uint64_t*>(slot + 1) + device * kWordsPerDevice + kKinds;
 }
 
 uint64_t HeaderChecksum(const Header& header);

@@ -123,8 +123,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(RuntimeOptions options) {
 
   if (config.task_priority() == runtime::TaskPriority::kLow) {
     SPILLWAY_LOG(WARNING) << runtime::kTaskPriorityVar
-                          << "=1 is recorded in the ledger but not acted on (UNIMPLEMENTED): "
-                             "this process does not yield to high-priority ones";
+                          << "=1: this process yields device residency to high-priority "
+                             "processes; kernel launches are not prioritized (UNIMPLEMENTED)";
   }
   if (any_limited) {
     runtime::LedgerOptions lo;

@@ -331,13 +331,15 @@ absl::Status TieringEngine::RemoveBuffer(void* ptr) {
   return Replan(nullptr, kTierIdle);
 }
 
-absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& stream) {
+absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& stream,
+                                     std::optional<uint64_t> budget_bytes) {
   absl::MutexLock lock(&mu_);
   auto it = groups_.find(group);
   if (it == groups_.end() || group.empty()) {
     return absl::NotFoundError(
         absl::StrCat("tiering: no managed buffer belongs to group \"", group, "\""));
   }
+  if (budget_bytes.has_value()) options_.budget_bytes = *budget_bytes;
   it->second.last_active = ++clock_;
   it->second.anticipated = 0;
   active_group_ = std::string(group);
@@ -347,7 +349,8 @@ absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& strea
   return Replan(&stream, kTierActive);
 }
 
-absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Stream& stream) {
+absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Stream& stream,
+                                       std::optional<uint64_t> budget_bytes) {
   absl::MutexLock lock(&mu_);
   const uint64_t stamp = ++clock_;
   for (void* ptr : buffers) {
@@ -359,6 +362,7 @@ absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Str
     if (has_active_ && group == active_group_) continue;
     groups_[group].anticipated = stamp;
   }
+  if (budget_bytes.has_value()) options_.budget_bytes = *budget_bytes;
   MarkAnnouncement(stream);
   const absl::Status status = Replan(&stream, kTierAnticipated, &timing_.bytes);
   if (timing_.link_free == nullptr) timing_.pending = false;
@@ -371,6 +375,13 @@ absl::Status TieringEngine::SetBudget(uint64_t budget_bytes, hal::Stream* stream
   // Moves for the new budget would count as the announcement's transfer.
   if (stream != nullptr) timing_.pending = false;
   return Replan(stream, kTierIdle);
+}
+
+uint64_t TieringEngine::PlannedResidentBytes() const {
+  absl::MutexLock lock(&mu_);
+  uint64_t resident = 0;
+  for (const auto& [ptr, buffer] : buffers_) resident += buffer.advised;
+  return resident;
 }
 
 TieringSnapshot TieringEngine::Snapshot() const {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "spillway/hal/status.h"
+#include "spillway/runtime/log.h"
 
 namespace spillway::runtime {
 namespace {
@@ -48,6 +49,8 @@ VirtualDevice::VirtualDevice(hal::Device& device, Ledger* ledger, VirtualDeviceO
       tiering_(device, TieringOptionsFor(device, options)) {}
 
 VirtualDevice::~VirtualDevice() {
+  // The ledger may outlive this device: its plan must not keep counting.
+  if (SharesResidency()) (void)ledger_->SetResidentPlan(options_.index, 0);
   // Buffers the application never freed go back with the device, so that
   // neither memory nor quota outlives the runtime.
   absl::flat_hash_map<void*, BufferInfo> left;
@@ -103,6 +106,32 @@ uint64_t VirtualDevice::DeviceFree() const {
                             ? ledger_->Used(options_.index, UsageKind::kDevice)
                             : local_used_[0].load(std::memory_order_relaxed);
   return options_.device_budget > used ? options_.device_budget - used : 0;
+}
+
+bool VirtualDevice::SharesResidency() const {
+  return ledger_ != nullptr && options_.oversubscribe;
+}
+
+void VirtualDevice::WarnLedgerErrorOnce(const absl::Status& status) {
+  if (warned_ledger_error_.exchange(true, std::memory_order_relaxed)) return;
+  SPILLWAY_LOG(WARNING) << "device " << options_.index
+                        << ": cannot share the device budget through the ledger ("
+                        << status.message()
+                        << "); this process plans with the whole device budget";
+}
+
+uint64_t VirtualDevice::ResidentShare() {
+  absl::StatusOr<uint64_t> share =
+      ledger_->ResidentBudget(options_.index, options_.device_budget);
+  if (share.ok()) return *share;
+  WarnLedgerErrorOnce(share.status());
+  return options_.device_budget;
+}
+
+void VirtualDevice::PublishResidentPlan() {
+  absl::Status published =
+      ledger_->SetResidentPlan(options_.index, tiering_.PlannedResidentBytes());
+  if (!published.ok()) WarnLedgerErrorOnce(published);
 }
 
 absl::StatusOr<VirtualMemoryInfo> VirtualDevice::GetMemoryInfo() const {
@@ -225,7 +254,12 @@ absl::Status VirtualDevice::Free(void* ptr) {
     buffers_.erase(it);
   }
   absl::Status status = absl::OkStatus();
-  if (info.placement == Placement::kManaged) status.Update(tiering_.RemoveBuffer(ptr));
+  if (info.placement == Placement::kManaged) {
+    std::unique_lock<std::mutex> plan_lock(plan_mu_, std::defer_lock);
+    if (SharesResidency()) plan_lock.lock();
+    status.Update(tiering_.RemoveBuffer(ptr));
+    if (SharesResidency()) PublishResidentPlan();
+  }
   if (info.numa_node >= 0 && topology_ != nullptr) topology_->ForgetBinding(ptr, info.size);
   status.Update(device_.Free(ptr));
   // The quota goes back even if the driver complained: it is never leaked.
@@ -273,7 +307,11 @@ absl::Status VirtualDevice::Activate(absl::string_view group, hal::Stream* strea
   if (stream == nullptr) {
     SPILLWAY_ASSIGN_OR_RETURN(stream, OwnStream());
   }
-  return tiering_.Activate(group, *stream);
+  if (!SharesResidency()) return tiering_.Activate(group, *stream);
+  std::lock_guard<std::mutex> plan_lock(plan_mu_);
+  const absl::Status status = tiering_.Activate(group, *stream, ResidentShare());
+  PublishResidentPlan();
+  return status;
 }
 
 absl::Status VirtualDevice::Prefetch(absl::Span<void* const> buffers, hal::Stream* stream) {
@@ -293,7 +331,11 @@ absl::Status VirtualDevice::Prefetch(absl::Span<void* const> buffers, hal::Strea
   if (stream == nullptr) {
     SPILLWAY_ASSIGN_OR_RETURN(stream, OwnStream());
   }
-  return tiering_.Anticipate(managed, *stream);
+  if (!SharesResidency()) return tiering_.Anticipate(managed, *stream);
+  std::lock_guard<std::mutex> plan_lock(plan_mu_);
+  const absl::Status status = tiering_.Anticipate(managed, *stream, ResidentShare());
+  PublishResidentPlan();
+  return status;
 }
 
 TieringSnapshot VirtualDevice::Tiering() const { return tiering_.Snapshot(); }

@@ -204,13 +204,15 @@ TEST_F(LedgerBadInputTest, CorruptedUnderALiveAttachedProcessIsNotRecreated) {
   ready.CloseWrite();
   char byte = 0;
   ASSERT_TRUE(ReadAll(ready.read_fd, &byte, 1));
-  const uint32_t version = 7;
+  // Version 1, the format before resident plans: what an older build left.
+  const uint32_t version = 1;
   PwriteBytes(path, kVersionOffset, &version, 4);
   const std::string corrupt = ReadFile(path);
 
   auto refused = Ledger::Open(Options(path));
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(refused.status().message(), HasSubstr("version 7"));
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("ledger format version 1, this build reads version 2"));
   EXPECT_EQ(ReadFile(path), corrupt);
 
   ::kill(child, SIGKILL);

@@ -110,7 +110,8 @@ TEST_F(RuntimeTest, NoLimitMeansNoLedgerAndThePhysicalView) {
 }
 
 // What spillway does not do yet is said, never silently dropped: an SM
-// share and a low task priority each get a warning naming the variable.
+// share and a low task priority (which yields residency, not compute) each
+// get a warning naming the variable.
 TEST_F(RuntimeTest, UnenforcedComputeSettingsAreReportedNotIgnored) {
   config_ = runtime::RuntimeConfig();
   ASSERT_TRUE(config_.SetSmLimit(std::nullopt, 30).ok());
@@ -120,8 +121,10 @@ TEST_F(RuntimeTest, UnenforcedComputeSettingsAreReportedNotIgnored) {
   const std::string err = ::testing::internal::GetCapturedStderr();
   ASSERT_NE(rt, nullptr);
   EXPECT_THAT(err, ::testing::HasSubstr("CUDA_DEVICE_SM_LIMIT=30 for device 0 is not enforced"));
-  EXPECT_THAT(err, ::testing::HasSubstr("CUDA_TASK_PRIORITY=1"));
-  EXPECT_THAT(err, ::testing::HasSubstr("UNIMPLEMENTED"));
+  EXPECT_THAT(err, ::testing::HasSubstr(
+                       "CUDA_TASK_PRIORITY=1: this process yields device residency to "
+                       "high-priority processes; kernel launches are not prioritized "
+                       "(UNIMPLEMENTED)"));
 
   // 100% (and no limit) is the whole device, which is what it gets: quiet.
   config_ = runtime::RuntimeConfig();

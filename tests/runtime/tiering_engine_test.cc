@@ -236,5 +236,41 @@ TEST_F(TieringEngineTest, FreedBudgetGoesToOthersAndUnknownInputIsAnError) {
   EXPECT_EQ(engine.Anticipate(unknown, *stream_).code(), absl::StatusCode::kNotFound);
 }
 
+// A budget handed to Activate or Anticipate (a share that changed with other
+// processes' plans) takes effect in that same plan: one plan, one transfer.
+TEST_F(TieringEngineTest, ABudgetPassedWithAPlanChangesThatPlanOnly) {
+  TieringOptions options;
+  options.budget_bytes = 48 * kMiB;
+  TieringEngine engine(*device_, options);
+  void* a = Managed(32 * kMiB);
+  void* b = Managed(32 * kMiB);
+  ASSERT_TRUE(engine.AddBuffer(a, 32 * kMiB, {BufferRole::kWeights, "a", false}).ok());
+  ASSERT_TRUE(engine.AddBuffer(b, 32 * kMiB, {BufferRole::kWeights, "b", false}).ok());
+  ASSERT_TRUE(engine.Activate("a", *stream_).ok());
+  EXPECT_EQ(engine.PlannedResidentBytes(), 48 * kMiB);
+
+  const TieringCounters before = engine.Snapshot().counters;
+  ASSERT_TRUE(engine.Activate("a", *stream_, 16 * kMiB).ok());
+  TieringSnapshot s = engine.Snapshot();
+  EXPECT_EQ(s.counters.plans, before.plans + 1);
+  EXPECT_EQ(s.budget_bytes, 16 * kMiB);
+  EXPECT_EQ(s.resident_bytes, 16 * kMiB);
+  EXPECT_EQ(engine.PlannedResidentBytes(), 16 * kMiB);
+  EXPECT_EQ(Resident(a, 32 * kMiB), 16 * kMiB);
+  EXPECT_EQ(Resident(b, 32 * kMiB), 0u);
+  EXPECT_EQ(s.counters.promoted_bytes, before.promoted_bytes);  // only demotions
+
+  void* announced[] = {b};
+  ASSERT_TRUE(engine.Anticipate(announced, *stream_, 64 * kMiB).ok());
+  s = engine.Snapshot();
+  EXPECT_EQ(s.counters.plans, before.plans + 2);
+  EXPECT_EQ(s.budget_bytes, 64 * kMiB);
+  EXPECT_EQ(s.resident_bytes, 64 * kMiB);
+  EXPECT_EQ(Resident(b, 32 * kMiB), 32 * kMiB);
+  // Without a budget the last one stays.
+  ASSERT_TRUE(engine.Activate("b", *stream_).ok());
+  EXPECT_EQ(engine.Snapshot().budget_bytes, 64 * kMiB);
+}
+
 }  // namespace
 }  // namespace spillway::runtime

@@ -32,6 +32,13 @@
 // virtual device size); the device budget (0 = none) caps the kDevice kind
 // across all processes, so placement can fall back to managed memory.
 //
+// Resident plans: each process also records, per device, how many bytes of
+// managed memory its tiering engine plans to keep device-resident, and asks
+// ResidentBudget() for its share of the device budget before re-planning.
+// Higher priority (a smaller value) goes first; equal priorities split what is
+// left. A dead process's plan stops counting at once (the same liveness check
+// as the lazy reclaim); its slot is reclaimed as usual.
+//
 // Trust: a cooperative mechanism inside one trust domain (one container); a
 // process that can write the file can lie about usage. See docs/security.md.
 // All processes sharing a ledger must share one PID namespace (checked).
@@ -108,6 +115,7 @@ struct ProcessRecord {
   ProcessIdentity identity;
   int priority = 0;
   std::vector<KindUsage> usage;  // per device
+  std::vector<uint64_t> resident_plan;  // per device (Ledger::SetResidentPlan)
   bool is_self = false;          // the slot of this Ledger object
 };
 
@@ -148,10 +156,31 @@ class Ledger {
   uint64_t Used(int device, UsageKind kind) const;
   KindUsage OwnUsage(int device) const;     // this Ledger's slot
 
-  // This process's priority as recorded in its slot (for policies that read
-  // Processes()); the ledger itself does not act on it.
+  // This process's priority as recorded in its slot; 0 is the highest.
+  // ResidentBudget() acts on it; limits and budgets ignore it.
   int priority() const;
   absl::Status SetPriority(int priority);
+
+  // Records the bytes of managed memory this process plans to keep resident
+  // on `device` (0 clears it). Lock-free: one aligned store into this
+  // process's slot, so a process killed mid-update leaves the old or the new
+  // value, never a torn one. Destroying the Ledger clears it with the slot.
+  // INVALID_ARGUMENT for a bad device or more than kMaxBytes.
+  absl::Status SetResidentPlan(int device, uint64_t bytes);
+  // This process's share of `device_budget` device-resident bytes on
+  // `device`, from the plans of the other live slots:
+  //   available = device_budget - plans of higher-priority (smaller value) slots
+  //   peers     = same-priority slots with a nonzero plan
+  //   share     = max(available / (1 + peers), available - plans of peers)
+  // clamped to [0, device_budget]. A lone process gets everything; equal
+  // priorities converge to equal shares as each re-plans; lower-priority
+  // plans are ignored (those processes shrink at their next re-plan). Slots
+  // of dead processes do not count. Lock-free (reads /proc for liveness, at
+  // most once a kLivenessCacheTtl per slot): a concurrent re-plan elsewhere
+  // may be seen before or after. INVALID_ARGUMENT for a bad device.
+  absl::StatusOr<uint64_t> ResidentBudget(int device, uint64_t device_budget) const;
+  // The plan this process recorded for `device` (0 for a bad device).
+  uint64_t OwnResidentPlan(int device) const;
 
   // A consistent copy of every occupied slot (takes the lock).
   absl::StatusOr<std::vector<ProcessRecord>> Processes() const;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,15 +93,22 @@ class TieringEngine {
   // Forgets a buffer; its budget goes to others at the next plan.
   absl::Status RemoveBuffer(void* ptr);
   // Makes `group` the active group and moves data on `stream`:
-  // demotions first, then promotions in priority order.
-  absl::Status Activate(absl::string_view group, hal::Stream& stream);
+  // demotions first, then promotions in priority order. `budget_bytes`, when
+  // given, replaces the budget for this plan and later ones, so that a share
+  // that changed with other processes' plans costs no plan of its own.
+  absl::Status Activate(absl::string_view group, hal::Stream& stream,
+                        std::optional<uint64_t> budget_bytes = std::nullopt);
   // The application will use these buffers soon: their groups rank after the
-  // active group, and the plan is applied on `stream`.
-  absl::Status Anticipate(absl::Span<void* const> buffers, hal::Stream& stream);
+  // active group, and the plan is applied on `stream`. `budget_bytes` as for
+  // Activate.
+  absl::Status Anticipate(absl::Span<void* const> buffers, hal::Stream& stream,
+                          std::optional<uint64_t> budget_bytes = std::nullopt);
   // Changes the budget (another process took or gave back device memory).
   absl::Status SetBudget(uint64_t budget_bytes, hal::Stream* stream);
 
   TieringSnapshot Snapshot() const;
+  // Snapshot().resident_bytes without the rest (no sorting).
+  uint64_t PlannedResidentBytes() const;
 
  private:
   struct Buffer {

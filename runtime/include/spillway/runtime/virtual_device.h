@@ -55,6 +55,13 @@ struct PlacementCounters {
   uint64_t refused = 0;  // RESOURCE_EXHAUSTED or FAILED_PRECONDITION
 };
 
+// With a ledger and oversubscription the device budget is shared with the
+// other processes on the ledger: before each plan that moves data (Activate,
+// Prefetch) the tiering budget becomes this process's Ledger::ResidentBudget,
+// and after it (and after Free) the planned resident bytes are published with
+// Ledger::SetResidentPlan. A ledger error there never fails the call: it is
+// logged once and the plan takes the whole device budget.
+//
 // Thread-safe. Owned by the Runtime; the HAL device and the ledger outlive it.
 // Errors: INVALID_ARGUMENT for zero sizes and unknown pointers (double free
 // included), RESOURCE_EXHAUSTED naming the limit when it would be exceeded,
@@ -94,6 +101,14 @@ class VirtualDevice {
   void Release(UsageKind kind, uint64_t size);
   uint64_t DeviceFree() const;
   absl::StatusOr<hal::Stream*> OwnStream();
+  // Whether the device budget is shared through the ledger (see above).
+  bool SharesResidency() const;
+  // This process's share of the device budget, or the whole budget when the
+  // ledger cannot say.
+  uint64_t ResidentShare();
+  // Publishes the engine's planned resident bytes to the ledger.
+  void PublishResidentPlan();
+  void WarnLedgerErrorOnce(const absl::Status& status);
 
   hal::Device& device_;
   Ledger* ledger_;
@@ -111,6 +126,10 @@ class VirtualDevice {
   absl::flat_hash_map<void*, BufferInfo> buffers_;  // guarded by mu_
   PlacementCounters counters_;                      // guarded by mu_
   std::unique_ptr<hal::Stream> own_stream_;         // guarded by mu_
+  // Held from asking for a share to publishing the plan made with it, so
+  // that the last published plan is the engine's latest.
+  std::mutex plan_mu_;
+  std::atomic<bool> warned_ledger_error_{false};
 };
 
 }  // namespace spillway::runtime
