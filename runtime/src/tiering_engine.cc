@@ -61,7 +61,8 @@ std::vector<void*> TieringEngine::PlanningOrder() const {
   return order;
 }
 
-absl::Status TieringEngine::Replan(hal::Stream* stream, int mark_tier, uint64_t* promoted) {
+absl::Status TieringEngine::Replan(hal::Stream* stream, int mark_tier,
+                                   std::unique_ptr<hal::Event>* mark_event, uint64_t* promoted) {
   ++counters_.plans;
   const uint64_t unit = options_.granularity;
   std::vector<Buffer*> order;
@@ -94,10 +95,12 @@ absl::Status TieringEngine::Replan(hal::Stream* stream, int mark_tier, uint64_t*
   }
   uint64_t shared_floor = 0;
   uint64_t announced_cap = ~0ull;
-  if (options_.size_announced_by_link && timing_.has_window &&
+  // Only a plan with an announcement is capped: without one there is no
+  // transfer to size, and the idle floors alone apply.
+  if (options_.size_announced_by_link && timing_.has_window && !announced.empty() &&
       timing_.window_bytes < remaining && !others.empty()) {
     shared_floor = AlignDown((remaining - timing_.window_bytes) / others.size(), unit);
-    if (!announced.empty()) announced_cap = shared_floor + timing_.window_bytes / announced.size();
+    announced_cap = shared_floor + timing_.window_bytes / announced.size();
   }
   size_t first_idle = first_other;
   absl::flat_hash_map<absl::string_view, uint64_t> announced_used;
@@ -150,22 +153,19 @@ absl::Status TieringEngine::Replan(hal::Stream* stream, int mark_tier, uint64_t*
     shrinking.push_back(b);
     SPILLWAY_RETURN_IF_ERROR(Move(*b, target[b], nullptr));  // advice only
   }
-  // Where the link is free of this plan's promotions up to `mark_tier`: an
-  // announcement's transfer starts there at the earliest, and its own plan
-  // marks where it ends.
+  // With `mark_event`: where the link is free of this plan's promotions up
+  // to `mark_tier` (the active group's, or the announced group's).
   const uint64_t promoted_before = counters_.promoted_bytes;
   bool marked = false;
   auto mark = [&] {
     marked = true;
     if (promoted != nullptr) *promoted = counters_.promoted_bytes - promoted_before;
-    if (stream == nullptr || !options_.size_announced_by_link) return;
-    if (timing_.link_free == nullptr) {
+    if (mark_event == nullptr || stream == nullptr || !options_.size_announced_by_link) return;
+    if (*mark_event == nullptr) {
       absl::StatusOr<std::unique_ptr<hal::Event>> event = device_.CreateEvent();
-      if (event.ok()) timing_.link_free = std::move(*event);
+      if (event.ok()) *mark_event = std::move(*event);
     }
-    if (timing_.link_free != nullptr && !timing_.link_free->Record(*stream).ok()) {
-      timing_.link_free.reset();
-    }
+    if (*mark_event != nullptr && !(*mark_event)->Record(*stream).ok()) mark_event->reset();
   };
   for (Buffer* b : order) {
     if (!marked && Tier(*b) > mark_tier) mark();
@@ -177,56 +177,80 @@ absl::Status TieringEngine::Replan(hal::Stream* stream, int mark_tier, uint64_t*
 }
 
 absl::StatusOr<std::unique_ptr<hal::Event>> TieringEngine::HostPresent() {
-  // Nothing is enqueued on a stream created now, so an event recorded on it
+  // Nothing is ever enqueued on the clock stream, so an event recorded on it
   // completes at once, stamped with the present.
-  SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Stream> stream, device_.CreateStream());
+  if (timing_.clock == nullptr) {
+    SPILLWAY_ASSIGN_OR_RETURN(timing_.clock, device_.CreateStream());
+  }
   SPILLWAY_ASSIGN_OR_RETURN(std::unique_ptr<hal::Event> event, device_.CreateEvent());
-  SPILLWAY_RETURN_IF_ERROR(event->Record(*stream));
+  SPILLWAY_RETURN_IF_ERROR(event->Record(*timing_.clock));
   SPILLWAY_RETURN_IF_ERROR(event->Synchronize());
   return event;
 }
 
 void TieringEngine::MarkAnnouncement(hal::Stream& stream) {
   timing_.pending = false;
-  if (!options_.size_announced_by_link || timing_.link_free == nullptr) return;
+  if (!options_.size_announced_by_link || timing_.active_done == nullptr) return;
   absl::StatusOr<std::unique_ptr<hal::Event>> now = HostPresent();
   if (!now.ok()) return;
   if (timing_.queued == nullptr) {
-    absl::StatusOr<std::unique_ptr<hal::Event>> event = device_.CreateEvent();
-    if (!event.ok()) return;
-    timing_.queued = std::move(*event);
+    absl::StatusOr<std::unique_ptr<hal::Event>> created = device_.CreateEvent();
+    if (!created.ok()) return;
+    timing_.queued = std::move(*created);
   }
+  // The stream is a queue: the announced transfer starts once what is
+  // already on it is done, and its plan marks link_free where it ends.
   if (!timing_.queued->Record(stream).ok()) return;
-  // The previous plan's end becomes the start; the announcement's own plan
-  // records the end into the other event.
-  std::swap(timing_.start, timing_.link_free);
-  timing_.host_then = std::move(*now);
+  timing_.announced_at = std::move(*now);
+  timing_.stream = &stream;
   timing_.pending = true;
 }
 
-void TieringEngine::MeasureAnnouncement() {
+void TieringEngine::MeasureAnnouncement(const hal::Stream& stream) {
   if (!timing_.pending) return;
   timing_.pending = false;
-  if (timing_.start == nullptr || timing_.link_free == nullptr) return;
+  // Anything unmeasurable falls back to the uncapped plan.
+  timing_.has_window = false;
+  // Timing across two queues would not measure one link's work.
+  if (&stream != timing_.stream || timing_.active_done == nullptr ||
+      timing_.queued == nullptr || timing_.link_free == nullptr) {
+    return;
+  }
   absl::StatusOr<std::unique_ptr<hal::Event>> now = HostPresent();
   if (!now.ok()) return;
-  // The transfer could start once both the link and the host were there.
-  // A device whose events are not complete yet answers with an error, and
-  // this round goes unmeasured.
-  absl::StatusOr<float> since_link = (*now)->ElapsedMillisecondsSince(*timing_.start);
-  absl::StatusOr<float> since_host = (*now)->ElapsedMillisecondsSince(*timing_.host_then);
-  if (!since_link.ok() || !since_host.ok()) return;
-  const double window_ms = std::max(0.0, static_cast<double>(std::min(*since_link, *since_host)));
-  if (timing_.bytes > 0) {
-    absl::StatusOr<float> after_queue = timing_.link_free->ElapsedMillisecondsSince(*timing_.queued);
-    absl::StatusOr<float> after_host =
-        timing_.link_free->ElapsedMillisecondsSince(*timing_.host_then);
-    if (after_queue.ok() && after_host.ok()) {
-      const double busy_ms = std::min(*after_queue, *after_host);
-      if (busy_ms > 0) timing_.bytes_per_ms = static_cast<double>(timing_.bytes) / busy_ms;
+  // Both "now" and the announcement's present are complete: if they cannot
+  // be timed, the device cannot time events at all.
+  absl::StatusOr<float> since_announced = (*now)->ElapsedMillisecondsSince(*timing_.announced_at);
+  if (!since_announced.ok()) return;
+  // The rate: bytes over the time the link spent on them, once a transfer
+  // has finished (an event not yet complete cannot be timed). A transfer
+  // still running is kept aside, in its own events, and timed at a later
+  // activation: when the link never catches up, no transfer completes
+  // before its switch.
+  auto rate_of = [&](RateSample& sample) {
+    if (sample.bytes == 0 || sample.queued == nullptr || sample.link_free == nullptr) return false;
+    absl::StatusOr<float> busy = sample.link_free->ElapsedMillisecondsSince(*sample.queued);
+    if (!busy.ok()) return false;
+    if (*busy > 0) {
+      timing_.bytes_per_ms = static_cast<double>(sample.bytes) / static_cast<double>(*busy);
     }
-  }
-  if (timing_.bytes_per_ms <= 0) return;
+    sample = RateSample();
+    return true;
+  };
+  rate_of(timing_.running);
+  RateSample latest{std::move(timing_.queued), std::move(timing_.link_free), timing_.bytes};
+  if (!rate_of(latest) && timing_.running.bytes == 0) timing_.running = std::move(latest);
+  // The window: from when both the host had announced and the link was free
+  // of the active group's promotions, to now. Idle groups' moves queued in
+  // between are the engine's own choice, not a limit of the link, so they do
+  // not shorten it. While the active group's promotions are still running
+  // (their mark not complete) the window is empty.
+  absl::StatusOr<float> since_active = (*now)->ElapsedMillisecondsSince(*timing_.active_done);
+  const double window_ms =
+      since_active.ok()
+          ? std::max(0.0, static_cast<double>(std::min(*since_active, *since_announced)))
+          : 0.0;
+  if (window_ms > 0 && timing_.bytes_per_ms <= 0) return;  // no rate measured yet
   timing_.window_bytes = static_cast<uint64_t>(timing_.bytes_per_ms * window_ms);
   timing_.has_window = true;
 }
@@ -345,8 +369,8 @@ absl::Status TieringEngine::Activate(absl::string_view group, hal::Stream& strea
   active_group_ = std::string(group);
   has_active_ = true;
   ++counters_.activations;
-  MeasureAnnouncement();
-  return Replan(&stream, kTierActive);
+  MeasureAnnouncement(stream);
+  return Replan(&stream, kTierActive, &timing_.active_done);
 }
 
 absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Stream& stream,
@@ -364,8 +388,10 @@ absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Str
   }
   if (budget_bytes.has_value()) options_.budget_bytes = *budget_bytes;
   MarkAnnouncement(stream);
-  const absl::Status status = Replan(&stream, kTierAnticipated, &timing_.bytes);
-  if (timing_.link_free == nullptr) timing_.pending = false;
+  const absl::Status status =
+      Replan(&stream, kTierAnticipated, &timing_.link_free, &timing_.bytes);
+  // A failed plan or mark leaves nothing to measure.
+  if (!status.ok() || timing_.link_free == nullptr) timing_.pending = false;
   return status;
 }
 

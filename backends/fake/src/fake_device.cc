@@ -128,6 +128,11 @@ double FakeDevice::StreamTime(const FakeStream& stream) const {
   return stream.time_ns;
 }
 
+double FakeDevice::HostTimeNs() const {
+  absl::MutexLock lock(&state_->mu);
+  return state_->host_time;
+}
+
 void FakeDevice::WaitUntil(double time_ns) {
   absl::MutexLock lock(&state_->mu);
   state_->host_time = std::max(state_->host_time, time_ns);

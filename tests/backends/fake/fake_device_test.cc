@@ -215,6 +215,12 @@ TEST(FakeDeviceTest, StreamsOverlapAndEventsMeasureModeledTime) {
   EXPECT_DOUBLE_EQ(d.StreamTimeNs(*s2), 2 * kMs);
   EXPECT_DOUBLE_EQ(d.TimeNs(), 3 * kMs);
   EXPECT_TRUE(*s1->Query());
+  // Not timed before the host has seen the end: a driver refuses that too.
+  EXPECT_DOUBLE_EQ(d.HostTimeNs(), 0);
+  EXPECT_EQ(end->ElapsedMillisecondsSince(*start).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(end->Synchronize().ok());
+  EXPECT_DOUBLE_EQ(d.HostTimeNs(), 3 * kMs);
   absl::StatusOr<float> ms = end->ElapsedMillisecondsSince(*start);
   ASSERT_TRUE(ms.ok()) << ms.status();
   EXPECT_FLOAT_EQ(*ms, 3.0f);

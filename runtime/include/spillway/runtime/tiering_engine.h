@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "spillway/hal/device.h"
 #include "spillway/hal/event.h"
+#include "spillway/hal/stream.h"
 #include "spillway/runtime/buffer_hints.h"
 
 namespace spillway::runtime {
@@ -127,30 +128,43 @@ class TieringEngine {
   // Device-event marks for measuring how much an announced group's transfer
   // can carry before the next activation. Best effort: a device that cannot
   // create or time events leaves the share unmeasured.
+  // An announced transfer: its bytes between two marks on one stream.
+  struct RateSample {
+    std::unique_ptr<hal::Event> queued;
+    std::unique_ptr<hal::Event> link_free;
+    uint64_t bytes = 0;
+  };
   struct AnnounceTiming {
-    std::unique_ptr<hal::Event> link_free;  // after the latest plan's promotions
-    std::unique_ptr<hal::Event> start;      // link_free of the plan before the announcement
+    std::unique_ptr<hal::Stream> clock;     // never used for work: events on it say "now"
+    std::unique_ptr<hal::Event> active_done;  // after the latest activation's promotions
+    std::unique_ptr<hal::Event> announced_at;  // the present when the announcement came
     std::unique_ptr<hal::Event> queued;     // the stream's end when the announcement came
-    std::unique_ptr<hal::Event> host_then;  // the host's present at the announcement
+    std::unique_ptr<hal::Event> link_free;  // after the announcement's promotions
+    const hal::Stream* stream = nullptr;    // where the announcement's moves went
     uint64_t bytes = 0;                     // promoted by the announcement's plan
     bool pending = false;                   // announced, next activation not seen yet
+    RateSample running;                     // still moving at its activation: timed later
     double bytes_per_ms = 0;                // latest measured promotion rate
     uint64_t window_bytes = 0;              // valid with has_window
     bool has_window = false;
   };
 
+
   // Computes target resident prefixes and applies the differences: advice
   // always, data movement only with a stream. Once the promotions of tiers
-  // up to `mark_tier` are enqueued, records timing_.link_free on the stream
-  // and returns through `promoted` the bytes they prefetched to the device.
-  absl::Status Replan(hal::Stream* stream, int mark_tier, uint64_t* promoted = nullptr)
+  // up to `mark_tier` are enqueued, records `mark_event` (created if needed)
+  // on the stream, and returns through `promoted` the bytes they prefetched.
+  absl::Status Replan(hal::Stream* stream, int mark_tier,
+                      std::unique_ptr<hal::Event>* mark_event = nullptr,
+                      uint64_t* promoted = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // An event on a stream created now: the host's present on the device's clock.
   absl::StatusOr<std::unique_ptr<hal::Event>> HostPresent() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Before an announcement's plan: marks where its transfer can start.
   void MarkAnnouncement(hal::Stream& stream) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // At an activation: turns the pending announcement's marks into a window.
-  void MeasureAnnouncement() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // At an activation on `stream`: turns the pending announcement's marks into
+  // a window (an empty one while the link has not reached the transfer).
+  void MeasureAnnouncement(const hal::Stream& stream) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Buffers (by pointer) from highest to lowest priority.
   std::vector<void*> PlanningOrder() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Move(Buffer& buffer, uint64_t target, hal::Stream* stream)

@@ -51,6 +51,10 @@ class FakeDevice : public hal::Device {
   // Modeled time of the device: the latest end of any stream (live or
   // destroyed), of synchronous work, and of either link direction.
   double TimeNs() const;
+  // The host's modeled present: the latest point it has waited for. Work
+  // ending later has not completed as far as the host can tell (an event
+  // there cannot be timed yet, as with a real driver).
+  double HostTimeNs() const;
 
   // Bytes of [ptr, ptr+size) resident on the device (pages still in flight
   // from a prefetch count). INVALID_ARGUMENT unless the range lies inside one
