@@ -85,7 +85,9 @@ TEST(LibraryBackendTest, AvailableBackendLooksUpItsDevicesByOrdinal) {
 
 TEST(LibraryBackendTest, UnavailableBackendHasNoDeviceAndAnswersWithItsStatus) {
   bool symbols_destroyed = false;
-  bool device_outlived_symbols = false;
+  // Starts true: only a device destructor that ran with the symbols alive
+  // clears it.
+  bool device_outlived_symbols = true;
   ThreeDeviceBackend backend(absl::UnavailableError("lib: no driver"), &symbols_destroyed,
                              &device_outlived_symbols);
   EXPECT_EQ(backend.Availability(), absl::UnavailableError("lib: no driver"));

@@ -23,8 +23,9 @@ namespace spillway::hal {
 //     device or either event was never recorded; any error of MeasureSince
 //     becomes FAILED_PRECONDITION with the same message (an incomplete event
 //     is the usual cause, and event.h promises that code).
-// Each message starts with the device's URI. Thread-safe as long as the
-// subclass's calls are.
+// Each message this class writes starts with the device's URI; one passed
+// through from MeasureSince is the subclass's, as it is. Thread-safe as long
+// as the subclass's calls are.
 class RecordTrackingEvent : public Event {
  public:
   absl::Status Record(Stream& stream) final;
