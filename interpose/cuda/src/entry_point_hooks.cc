@@ -8,10 +8,9 @@
 //
 // cuInit is hooked so that a shim that must fail closed (malformed
 // configuration, unusable ledger) says so at initialization.
-#include "governed_memory.h"
+#include "shim.h"
 #include "shim_exports.h"
 
-using spillway::interpose::Accounting;
 using spillway::interpose::RealDriver;
 using spillway::interpose::Shim;
 namespace cuda_abi = ::spillway::cuda::abi;

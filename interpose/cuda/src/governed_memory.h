@@ -1,6 +1,6 @@
 // Device allocations with the ledger around them: the shared core of the
-// allocation hooks (cuMemAlloc_v2, cuMemAllocAsync, pools, ...) and of the
-// PyTorch allocator entry points.
+// allocation hooks (cuMemAlloc_v2, cuMemAllocAsync, pools, ...), which the
+// PyTorch allocator entry points reach by calling the exported hooks.
 #ifndef SPILLWAY_INTERPOSE_CUDA_SRC_GOVERNED_MEMORY_H_
 #define SPILLWAY_INTERPOSE_CUDA_SRC_GOVERNED_MEMORY_H_
 

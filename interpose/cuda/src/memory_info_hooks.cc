@@ -2,7 +2,6 @@
 // cuMemGetInfo_v2, cuDeviceTotalMem_v2 and NVML's memory queries report the
 // virtual size as the total and what the ledger leaves of it as free (never
 // above the total, never below zero).
-#include <cstdio>
 
 #include "governed_memory.h"
 #include "shim_exports.h"

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "shim_exports.h"
+#include "spillway/hal/dynamic_library.h"
 #include "spillway/runtime/log.h"
 
 namespace spillway::interpose {
@@ -13,11 +14,6 @@ namespace {
 template <typename Fn>
 void* Address(Fn* fn) {
   return reinterpret_cast<void*>(fn);
-}
-
-std::string LibraryFromEnvironment(const char* variable, const char* fallback) {
-  const char* value = std::getenv(variable);
-  return value != nullptr && value[0] != '\0' ? value : fallback;
 }
 
 }  // namespace
@@ -50,7 +46,7 @@ Shim::Shim() {
     settings_error_ = abi::kErrorNotInitialized;
     governs_ = true;
   }
-  if (!driver_.Load(LibraryFromEnvironment(kCudaLibraryEnvVar, "libcuda.so.1"))) {
+  if (!driver_.Load(hal::LibraryFromEnvironment(kCudaLibraryEnvVar, "libcuda.so.1"))) {
     // Nothing to govern; the application sees the driver missing on its own.
     SPILLWAY_LOG(ERROR) << "CUDA preload shim: cannot load the driver: " << driver_.error;
   }
@@ -128,28 +124,32 @@ abi::CUresult Shim::OpenAccounting(bool initialize_driver) {
   // Not initialized yet: the application's own call fails the same way;
   // try again at the next call.
   if (r != abi::kSuccess) return abi::kSuccess;
+  // Filled here and kept only once accounting opens: an attempt that stops
+  // half-way (try again later) must leave nothing behind.
   std::vector<uint64_t> physical;
+  std::vector<PciLocation> pci;
+  std::vector<int> numa;
   for (int i = 0; i < count; ++i) {
     size_t bytes = 0;
     if (driver_.cuDeviceTotalMem_v2(&bytes, i) != abi::kSuccess) return abi::kSuccess;
     physical.push_back(bytes);
-    PciLocation pci;
+    PciLocation location;
     int value = 0;
     if (driver_.cuDeviceGetAttribute(&value, abi::kAttrPciDomainId, i) == abi::kSuccess) {
-      pci.domain = static_cast<unsigned>(value);
+      location.domain = static_cast<unsigned>(value);
     }
     if (driver_.cuDeviceGetAttribute(&value, abi::kAttrPciBusId, i) == abi::kSuccess) {
-      pci.bus = static_cast<unsigned>(value);
+      location.bus = static_cast<unsigned>(value);
     }
     if (driver_.cuDeviceGetAttribute(&value, abi::kAttrPciDeviceId, i) == abi::kSuccess) {
-      pci.slot = static_cast<unsigned>(value);
+      location.slot = static_cast<unsigned>(value);
     }
-    pci_.push_back(pci);
-    int numa = -1;
+    pci.push_back(location);
+    int node = -1;
     if (driver_.cuDeviceGetAttribute(&value, abi::kAttrHostNumaId, i) == abi::kSuccess) {
-      numa = value;
+      node = value;
     }
-    numa_.push_back(numa);
+    numa.push_back(node);
   }
   absl::StatusOr<std::unique_ptr<Accounting>> accounting =
       Accounting::Open(settings_.config, physical);
@@ -161,6 +161,8 @@ abi::CUresult Shim::OpenAccounting(bool initialize_driver) {
     return open_error_;
   }
   accounting_ = *std::move(accounting);
+  pci_ = std::move(pci);
+  numa_ = std::move(numa);
   ready_.store(accounting_.get(), std::memory_order_release);
   return abi::kSuccess;
 }
@@ -216,7 +218,7 @@ const RealNvml* Shim::nvml() {
   if (!nvml_tried_) {
     nvml_tried_ = true;
     auto loaded = std::make_unique<RealNvml>();
-    if (loaded->Load(LibraryFromEnvironment(kNvmlLibraryEnvVar, "libnvidia-ml.so.1"))) {
+    if (loaded->Load(hal::LibraryFromEnvironment(kNvmlLibraryEnvVar, "libnvidia-ml.so.1"))) {
       nvml_ = std::move(loaded);
     } else {
       SPILLWAY_LOG(WARNING) << "CUDA preload shim: cannot load NVML: " << loaded->error;

@@ -5,7 +5,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "governed_memory.h"
+#include "shim.h"
 #include "shim_exports.h"
 #include "spillway/interpose/cuda/torch_allocator.h"
 
@@ -25,8 +25,7 @@ class DeviceScope {
         current == device) {
       return;
     }
-    if (driver.cuInit != nullptr) (void)driver.cuInit(0);
-    cuda_abi::CUcontext context = Primary(device);
+    cuda_abi::CUcontext context = Primary(driver, device);
     if (context == nullptr || driver.cuCtxPushCurrent_v2 == nullptr ||
         driver.cuCtxPushCurrent_v2(context) != cuda_abi::kSuccess) {
       ok_ = false;
@@ -43,14 +42,18 @@ class DeviceScope {
  private:
   // Retained once per device for the life of the process (through the hook,
   // so that the context is charged like any other).
-  static cuda_abi::CUcontext Primary(int device) {
+  // The driver is initialized before the first retain only, not on every
+  // allocation.
+  static cuda_abi::CUcontext Primary(const RealDriver& driver, int device) {
     static absl::Mutex mu(absl::kConstInit);
     static cuda_abi::CUcontext contexts[64] ABSL_GUARDED_BY(mu) = {};
     if (device < 0 || device >= 64) return nullptr;
     absl::MutexLock lock(&mu);
-    if (contexts[device] == nullptr &&
-        ::cuDevicePrimaryCtxRetain(&contexts[device], device) != cuda_abi::kSuccess) {
-      contexts[device] = nullptr;
+    if (contexts[device] == nullptr) {
+      if (driver.cuInit != nullptr) (void)driver.cuInit(0);
+      if (::cuDevicePrimaryCtxRetain(&contexts[device], device) != cuda_abi::kSuccess) {
+        contexts[device] = nullptr;
+      }
     }
     return contexts[device];
   }
