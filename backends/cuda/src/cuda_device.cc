@@ -194,31 +194,37 @@ absl::StatusOr<hal::MemoryInfo> CudaDevice::DoGetMemoryInfo() {
 absl::StatusOr<void*> CudaDevice::DoAllocate(hal::MemoryKind kind, size_t size) {
   ScopedContext scope(symbols_, context_);
   SPILLWAY_RETURN_IF_ERROR(scope.status());
-  const std::string detail = absl::StrCat(size, " bytes on ", uri());
+  abi::CUresult result = abi::kSuccess;
+  const char* call = nullptr;
+  void* ptr = nullptr;
   switch (kind) {
     case hal::MemoryKind::kDevice: {
       abi::CUdeviceptr p = 0;
-      SPILLWAY_RETURN_IF_ERROR(
-          CudaStatus(&symbols_, symbols_.cuMemAlloc_v2(&p, size), "cuMemAlloc_v2", detail));
-      return HostPtr(p);
+      result = symbols_.cuMemAlloc_v2(&p, size);
+      call = "cuMemAlloc_v2";
+      ptr = HostPtr(p);
+      break;
     }
-    case hal::MemoryKind::kHost: {
-      void* p = nullptr;
-      SPILLWAY_RETURN_IF_ERROR(CudaStatus(
-          &symbols_,
-          symbols_.cuMemHostAlloc(&p, size, abi::kMemHostAllocPortable | abi::kMemHostAllocDeviceMap),
-          "cuMemHostAlloc", detail));
-      return p;
-    }
+    case hal::MemoryKind::kHost:
+      result = symbols_.cuMemHostAlloc(&ptr, size,
+                                       abi::kMemHostAllocPortable | abi::kMemHostAllocDeviceMap);
+      call = "cuMemHostAlloc";
+      break;
     case hal::MemoryKind::kManaged: {
       abi::CUdeviceptr p = 0;
-      SPILLWAY_RETURN_IF_ERROR(
-          CudaStatus(&symbols_, symbols_.cuMemAllocManaged(&p, size, abi::kMemAttachGlobal),
-                     "cuMemAllocManaged", detail));
-      return HostPtr(p);
+      result = symbols_.cuMemAllocManaged(&p, size, abi::kMemAttachGlobal);
+      call = "cuMemAllocManaged";
+      ptr = HostPtr(p);
+      break;
     }
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(uri(), ": unknown memory kind"));
   }
-  return absl::InvalidArgumentError(absl::StrCat(uri(), ": unknown memory kind"));
+  // The detail is formatted only for a failure: allocation is a hot path.
+  if (result != abi::kSuccess) {
+    return CudaStatus(&symbols_, result, call, absl::StrCat(size, " bytes on ", uri()));
+  }
+  return ptr;
 }
 
 absl::Status CudaDevice::DoFree(const hal::Allocation& allocation) {

@@ -51,7 +51,6 @@ absl::StatusOr<CudaSymbols> LoadCudaSymbols(const hal::DynamicLibrary& library) 
     SPILLWAY_RETURN_IF_ERROR(library.Resolve("cuEventElapsedTime", s.cuEventElapsedTime));
   }
   library.ResolveOptional("cuDeviceGetUuid_v2", s.cuDeviceGetUuid_v2);
-  library.ResolveOptional("cuDeviceGetPCIBusId", s.cuDeviceGetPCIBusId);
   library.ResolveOptional("cuMemAllocManaged", s.cuMemAllocManaged);
   library.ResolveOptional("cuMemAdvise_v2", s.cuMemAdvise_v2);
   library.ResolveOptional("cuMemAdvise", s.cuMemAdvise);

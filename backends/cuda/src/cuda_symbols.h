@@ -55,7 +55,6 @@ struct CudaSymbols {
 
   // Optional: each missing one removes a capability (or a property).
   abi::Fn_cuDeviceGetUuid_v2* cuDeviceGetUuid_v2 = nullptr;
-  abi::Fn_cuDeviceGetPCIBusId* cuDeviceGetPCIBusId = nullptr;
   abi::Fn_cuMemAllocManaged* cuMemAllocManaged = nullptr;
   abi::Fn_cuMemAdvise_v2* cuMemAdvise_v2 = nullptr;              // location form
   abi::Fn_cuMemAdvise* cuMemAdvise = nullptr;                    // device-number form

@@ -236,24 +236,26 @@ absl::StatusOr<void*> LevelZeroDevice::DoAllocate(hal::MemoryKind kind, size_t s
       abi::kStructureTypeDeviceMemAllocDesc, size > max_alloc_size_ ? &relaxed : nullptr, 0, 0};
   const abi::ze_host_mem_alloc_desc_t host_desc = {abi::kStructureTypeHostMemAllocDesc, nullptr, 0};
   void* ptr = nullptr;
+  abi::ze_result_t result = abi::kSuccess;
+  const char* call = nullptr;
   switch (kind) {
     case hal::MemoryKind::kDevice:
-      SPILLWAY_RETURN_IF_ERROR(
-          ZeStatus(symbols_.zeMemAllocDevice(context_, &device_desc, size, 0, device_, &ptr),
-                   "zeMemAllocDevice", absl::StrCat(size, " bytes")));
-      device_bytes_.fetch_add(size);
+      result = symbols_.zeMemAllocDevice(context_, &device_desc, size, 0, device_, &ptr);
+      call = "zeMemAllocDevice";
       break;
     case hal::MemoryKind::kHost:
-      SPILLWAY_RETURN_IF_ERROR(
-          ZeStatus(symbols_.zeMemAllocHost(context_, &host_desc, size, 0, &ptr), "zeMemAllocHost",
-                   absl::StrCat(size, " bytes")));
+      result = symbols_.zeMemAllocHost(context_, &host_desc, size, 0, &ptr);
+      call = "zeMemAllocHost";
       break;
     case hal::MemoryKind::kManaged:
-      SPILLWAY_RETURN_IF_ERROR(ZeStatus(
-          symbols_.zeMemAllocShared(context_, &device_desc, &host_desc, size, 0, device_, &ptr),
-          "zeMemAllocShared", absl::StrCat(size, " bytes")));
+      result =
+          symbols_.zeMemAllocShared(context_, &device_desc, &host_desc, size, 0, device_, &ptr);
+      call = "zeMemAllocShared";
       break;
   }
+  // The detail is formatted only for a failure: allocation is a hot path.
+  if (result != abi::kSuccess) return ZeStatus(result, call, absl::StrCat(size, " bytes"));
+  if (kind == hal::MemoryKind::kDevice) device_bytes_.fetch_add(size);
   if (ptr == nullptr) {
     return absl::InternalError(absl::StrFormat(
         "%s: the driver reported success but returned no pointer for %u bytes of %s memory", uri(),

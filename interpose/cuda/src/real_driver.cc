@@ -37,7 +37,6 @@ bool RealDriver::Load(const std::string& name) {
   SPILLWAY_RESOLVE_(cuDeviceGetAttribute);
   SPILLWAY_RESOLVE_(cuDeviceTotalMem_v2);
   SPILLWAY_RESOLVE_(cuCtxGetDevice);
-  SPILLWAY_RESOLVE_(cuCtxGetCurrent);
   SPILLWAY_RESOLVE_(cuCtxPushCurrent_v2);
   SPILLWAY_RESOLVE_(cuCtxPopCurrent_v2);
   SPILLWAY_RESOLVE_(cuDevicePrimaryCtxRetain);

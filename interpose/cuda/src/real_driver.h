@@ -36,7 +36,6 @@ struct RealDriver {
   abi::Fn_cuDeviceGetAttribute* cuDeviceGetAttribute = nullptr;
   abi::Fn_cuDeviceTotalMem_v2* cuDeviceTotalMem_v2 = nullptr;
   abi::Fn_cuCtxGetDevice* cuCtxGetDevice = nullptr;
-  abi::Fn_cuCtxGetCurrent* cuCtxGetCurrent = nullptr;
   abi::Fn_cuCtxPushCurrent_v2* cuCtxPushCurrent_v2 = nullptr;
   abi::Fn_cuCtxPopCurrent_v2* cuCtxPopCurrent_v2 = nullptr;
   abi::Fn_cuDevicePrimaryCtxRetain* cuDevicePrimaryCtxRetain = nullptr;
