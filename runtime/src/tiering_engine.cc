@@ -395,14 +395,6 @@ absl::Status TieringEngine::Anticipate(absl::Span<void* const> buffers, hal::Str
   return status;
 }
 
-absl::Status TieringEngine::SetBudget(uint64_t budget_bytes, hal::Stream* stream) {
-  absl::MutexLock lock(&mu_);
-  options_.budget_bytes = budget_bytes;
-  // Moves for the new budget would count as the announcement's transfer.
-  if (stream != nullptr) timing_.pending = false;
-  return Replan(stream, kTierIdle);
-}
-
 uint64_t TieringEngine::PlannedResidentBytes() const {
   absl::MutexLock lock(&mu_);
   uint64_t resident = 0;

@@ -171,45 +171,38 @@ absl::StatusOr<void*> VirtualDevice::Allocate(uint64_t size, const BufferHints& 
   inputs.has_host_mapped = props.Has(hal::kCapHostMappedMemory);
   inputs.device_free = inputs.oversubscribe ? DeviceFree() : 0;
   absl::StatusOr<Placement> placement = policy_.Place(size, hints, inputs);
-  if (!placement.ok()) {
+  auto refuse = [&](absl::Status status) {
     std::lock_guard<std::mutex> lock(mu_);
     ++counters_.refused;
-    return placement.status();
-  }
+    return status;
+  };
+  // A device placement that found less room than planned, when spilling is
+  // allowed: another process took the device-resident budget first, or the
+  // device had less room than the budget said (memory used outside spillway,
+  // or a driver that cannot report free memory).
+  auto can_spill = [&](const absl::Status& status) {
+    return *placement == Placement::kDevice && options_.oversubscribe &&
+           absl::IsResourceExhausted(status);
+  };
+  // Places again as if the device were full, and reserves for that.
+  auto spill = [&]() -> absl::Status {
+    inputs.device_free = 0;
+    placement = policy_.Place(size, hints, inputs);
+    return placement.ok() ? Reserve(KindOf(*placement), size) : placement.status();
+  };
+  if (!placement.ok()) return refuse(placement.status());
   absl::Status reserved = Reserve(KindOf(*placement), size);
-  if (!reserved.ok() && *placement == Placement::kDevice && options_.oversubscribe &&
-      absl::IsResourceExhausted(reserved)) {
-    // Another process took the device-resident budget first: spill instead.
-    inputs.device_free = 0;
-    placement = policy_.Place(size, hints, inputs);
-    reserved = placement.ok() ? Reserve(KindOf(*placement), size) : placement.status();
-  }
-  if (!reserved.ok()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    ++counters_.refused;
-    return reserved;
-  }
+  if (!reserved.ok() && can_spill(reserved)) reserved = spill();
+  if (!reserved.ok()) return refuse(reserved);
   absl::StatusOr<void*> ptr = device_.Allocate(MemoryKindOf(*placement), size);
-  if (!ptr.ok() && *placement == Placement::kDevice && options_.oversubscribe &&
-      absl::IsResourceExhausted(ptr.status())) {
-    // The device had less room than the budget said (memory used outside
-    // spillway, or a driver that cannot report free memory): spill instead.
+  if (!ptr.ok() && can_spill(ptr.status())) {
     Release(UsageKind::kDevice, size);
-    inputs.device_free = 0;
-    placement = policy_.Place(size, hints, inputs);
-    absl::Status re = placement.ok() ? Reserve(KindOf(*placement), size) : placement.status();
-    if (!re.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++counters_.refused;
-      return re;
-    }
+    if (absl::Status spilled = spill(); !spilled.ok()) return refuse(spilled);
     ptr = device_.Allocate(MemoryKindOf(*placement), size);
   }
   if (!ptr.ok()) {
     Release(KindOf(*placement), size);
-    std::lock_guard<std::mutex> lock(mu_);
-    ++counters_.refused;
-    return ptr.status();
+    return refuse(ptr.status());
   }
   BufferInfo info;
   info.ptr = *ptr;

@@ -238,7 +238,7 @@ TEST_F(TieringEngineTest, FreedBudgetGoesToOthersAndUnknownInputIsAnError) {
 
 // A budget handed to Activate or Anticipate (a share that changed with other
 // processes' plans) takes effect in that same plan: one plan, one transfer.
-TEST_F(TieringEngineTest, ABudgetPassedWithAPlanChangesThatPlanOnly) {
+TEST_F(TieringEngineTest, ABudgetPassedWithAPlanAppliesInThatSamePlanAndStays) {
   TieringOptions options;
   options.budget_bytes = 48 * kMiB;
   TieringEngine engine(*device_, options);

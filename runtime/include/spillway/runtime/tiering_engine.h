@@ -104,8 +104,6 @@ class TieringEngine {
   // Activate.
   absl::Status Anticipate(absl::Span<void* const> buffers, hal::Stream& stream,
                           std::optional<uint64_t> budget_bytes = std::nullopt);
-  // Changes the budget (another process took or gave back device memory).
-  absl::Status SetBudget(uint64_t budget_bytes, hal::Stream* stream);
 
   TieringSnapshot Snapshot() const;
   // Snapshot().resident_bytes without the rest (no sorting).
