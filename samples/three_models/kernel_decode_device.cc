@@ -10,10 +10,6 @@
 namespace spillway::samples::three_models {
 namespace {
 
-const char* At(const void* base, uint64_t offset) {
-  return static_cast<const char*>(base) + offset;
-}
-
 class KernelDecodeDevice final : public DecodeDevice {
  public:
   KernelDecodeDevice(hal::Device& device, std::unique_ptr<DecodeKernels> kernels)
@@ -46,14 +42,13 @@ class KernelDecodeDevice final : public DecodeDevice {
   }
   absl::Status RunDecodeStep(const ModelLayout& layout, const ModelBuffers& buffers,
                              uint64_t position) override {
-    const uint64_t row = position % layout.kv_positions();
+    char* const weights = static_cast<char*>(buffers.weights);
+    char* const kv_cache = static_cast<char*>(buffers.kv_cache);
     for (uint64_t l = 0; l < static_cast<uint64_t>(layout.layers); ++l) {
-      const uint64_t kv_slice = l * layout.layer_kv_bytes;
+      const LayerOffsets o = LayerOffsetsOf(layout, l, position);
       SPILLWAY_RETURN_IF_ERROR(kernels_->LaunchLayer(
-          At(buffers.weights, l * layout.layer_weight_bytes), layout.layer_weight_bytes,
-          At(buffers.kv_cache, kv_slice), layout.layer_kv_bytes,
-          static_cast<char*>(buffers.kv_cache) + kv_slice + row * layout.kv_row_bytes,
-          layout.kv_row_bytes));
+          weights + o.weights, layout.layer_weight_bytes, kv_cache + o.kv_slice,
+          layout.layer_kv_bytes, kv_cache + o.kv_row, layout.kv_row_bytes));
     }
     return kernels_->Synchronize();
   }

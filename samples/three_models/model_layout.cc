@@ -74,4 +74,12 @@ std::vector<uint32_t> TokenReadPages(const ModelLayout& layout, int model) {
   return pages;
 }
 
+LayerOffsets LayerOffsetsOf(const ModelLayout& layout, uint64_t layer, uint64_t position) {
+  LayerOffsets o;
+  o.weights = layer * layout.layer_weight_bytes;
+  o.kv_slice = layer * layout.layer_kv_bytes;
+  o.kv_row = o.kv_slice + (position % layout.kv_positions()) * layout.kv_row_bytes;
+  return o;
+}
+
 }  // namespace spillway::samples::three_models

@@ -67,6 +67,17 @@ std::string ModelName(int model);
 // them: for each layer, its weight pages, then its KV pages.
 std::vector<uint32_t> TokenReadPages(const ModelLayout& layout, int model);
 
+// Where layer `layer` of a decode step at `position` reads and writes, as
+// byte offsets: its weights in the weights buffer, its KV slice and the
+// token's row (position modulo kv_positions()) in the KV cache. Every
+// DecodeDevice uses this, so the fake and real devices touch the same bytes.
+struct LayerOffsets {
+  uint64_t weights = 0;
+  uint64_t kv_slice = 0;
+  uint64_t kv_row = 0;
+};
+LayerOffsets LayerOffsetsOf(const ModelLayout& layout, uint64_t layer, uint64_t position);
+
 }  // namespace spillway::samples::three_models
 
 #endif  // SPILLWAY_SAMPLES_THREE_MODELS_MODEL_LAYOUT_H_

@@ -6,34 +6,10 @@
 #include "spillway/hal/stream.h"
 #include "three_models/fake_decode_device.h"
 #include "three_models/model_buffers.h"
+#include "three_models/scoped_allocation.h"
 #include "three_models/serving_loop.h"
 
 namespace spillway::samples::three_models {
-namespace {
-
-// Frees what it holds when it goes out of scope (error paths included).
-class ManagedAllocations {
- public:
-  explicit ManagedAllocations(hal::Device& device) : device_(device) {}
-  ~ManagedAllocations() {
-    for (void* ptr : owned_) (void)device_.Free(ptr);
-  }
-  ManagedAllocations(const ManagedAllocations&) = delete;
-  ManagedAllocations& operator=(const ManagedAllocations&) = delete;
-
-  absl::StatusOr<void*> Allocate(uint64_t size) {
-    SPILLWAY_ASSIGN_OR_RETURN(void* ptr, device_.Allocate(hal::MemoryKind::kManaged, size));
-    owned_.push_back(ptr);
-    return ptr;
-  }
-
- private:
-  hal::Device& device_;
-  std::vector<void*> owned_;
-};
-
-}  // namespace
-
 absl::StatusOr<PolicyResult> ServeNaive(hal::Device& device, const ModelLayout& layout,
                                         const std::vector<Request>& requests,
                                         const ProgressFn& progress,
@@ -41,11 +17,17 @@ absl::StatusOr<PolicyResult> ServeNaive(hal::Device& device, const ModelLayout& 
   SPILLWAY_ASSIGN_OR_RETURN(
       std::unique_ptr<DecodeDevice> decode,
       decode_device ? decode_device(device) : CreateFakeDecodeDevice(device));
-  ManagedAllocations allocations(device);
+  std::vector<ScopedAllocation> allocations;
+  auto allocate = [&](uint64_t size) -> absl::StatusOr<void*> {
+    SPILLWAY_ASSIGN_OR_RETURN(
+        ScopedAllocation a, ScopedAllocation::Allocate(device, hal::MemoryKind::kManaged, size));
+    allocations.push_back(std::move(a));
+    return allocations.back().get();
+  };
   std::vector<ModelBuffers> buffers(layout.models);
   for (ModelBuffers& m : buffers) {
-    SPILLWAY_ASSIGN_OR_RETURN(m.weights, allocations.Allocate(layout.weight_bytes()));
-    SPILLWAY_ASSIGN_OR_RETURN(m.kv_cache, allocations.Allocate(layout.kv_cache_bytes()));
+    SPILLWAY_ASSIGN_OR_RETURN(m.weights, allocate(layout.weight_bytes()));
+    SPILLWAY_ASSIGN_OR_RETURN(m.kv_cache, allocate(layout.kv_cache_bytes()));
   }
   SPILLWAY_RETURN_IF_ERROR(decode->LoadModels(layout, buffers));
   return ServeRequests(Policy::kNaive, *decode, layout, buffers, requests,

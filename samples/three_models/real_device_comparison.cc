@@ -21,6 +21,7 @@
 #include "three_models/host_decode_kernels.h"
 #include "three_models/kernel_decode_device.h"
 #include "three_models/naive_policy.h"
+#include "three_models/scoped_allocation.h"
 #include "three_models/spillway_policy.h"
 
 namespace spillway::samples::three_models {
@@ -39,28 +40,6 @@ double Seconds(std::chrono::steady_clock::duration d) {
 }
 
 uint64_t RoundDown(uint64_t bytes, uint64_t unit) { return bytes / unit * unit; }
-
-// Frees a HAL allocation on every path.
-class ScopedAllocation {
- public:
-  static absl::StatusOr<ScopedAllocation> Allocate(hal::Device& device, hal::MemoryKind kind,
-                                                   uint64_t size) {
-    SPILLWAY_ASSIGN_OR_RETURN(void* ptr, device.Allocate(kind, size));
-    return ScopedAllocation(device, ptr);
-  }
-  ScopedAllocation(ScopedAllocation&& other) noexcept
-      : device_(other.device_), ptr_(std::exchange(other.ptr_, nullptr)) {}
-  ScopedAllocation& operator=(ScopedAllocation&&) = delete;
-  ~ScopedAllocation() {
-    if (ptr_ != nullptr) (void)device_.Free(ptr_);
-  }
-  void* get() const { return ptr_; }
-
- private:
-  ScopedAllocation(hal::Device& device, void* ptr) : device_(device), ptr_(ptr) {}
-  hal::Device& device_;
-  void* ptr_;
-};
 
 // True when the CPU can read [ptr, ptr + size), size <= 4 KiB: write(2) into
 // a pipe copies from it inside the kernel, which answers EFAULT where a CPU
