@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/synchronization/mutex.h"
@@ -175,5 +176,25 @@ BENCHMARK(BM_RuntimeAllocFreeLedger)->ArgName("arena")->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace spillway
+
+// Why the allocation path locks std::mutex: Debian's prebuilt absl::Mutex
+// runs its debug deadlock detector on every lock (docs/benchmarks.md).
+void BM_AbslMutexLockUnlock(benchmark::State& state) {
+  absl::Mutex mu;
+  for (auto _ : state) {
+    mu.Lock();
+    mu.Unlock();
+  }
+}
+BENCHMARK(BM_AbslMutexLockUnlock);
+
+void BM_StdMutexLockUnlock(benchmark::State& state) {
+  std::mutex mu;
+  for (auto _ : state) {
+    mu.lock();
+    mu.unlock();
+  }
+}
+BENCHMARK(BM_StdMutexLockUnlock);
 
 BENCHMARK_MAIN();
